@@ -1,0 +1,9 @@
+package io.facerec.recognizer.engine;
+
+/**
+ * One face in a frame: box (full-frame pixels), detector score, the five alignment points
+ * (x, y pairs, full-frame pixels), the L2-normalised embedding and its quality (the raw
+ * embedding's length; see {@link EmbeddingTranslator}).
+ */
+public record DetectedFace(Box box, float score, float[] landmarks, float[] embedding, float quality) {
+}
