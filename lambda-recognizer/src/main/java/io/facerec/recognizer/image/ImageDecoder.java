@@ -102,6 +102,10 @@ public final class ImageDecoder {
     }
 
     private static String describe(byte[] b) {
+        if (b.length >= 12 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F'
+                && b[8] == 'W' && b[9] == 'E' && b[10] == 'B' && b[11] == 'P') {
+            return "a WebP image; convert it to JPEG";
+        }
         int n = Math.min(b.length, 16);
         boolean text = true;
         for (int i = 0; i < n; i++) {

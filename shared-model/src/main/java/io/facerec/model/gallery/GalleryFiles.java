@@ -22,26 +22,49 @@ public final class GalleryFiles {
     }
 
     /**
-     * Writes all three files to temporary names first, then renames them into place, so a failure
-     * leaves either the old gallery or nothing, never a half-written file.
+     * Writes all three files to temporary names first, then swaps them in; if any swap fails the
+     * files already swapped are put back, so a failure leaves the old gallery whole (or nothing).
      */
     public static void write(Path dir, Gallery gallery) throws IOException {
         Files.createDirectories(dir);
         Gallery.Encoded e = gallery.encode();
-        List<Path[]> moves = new ArrayList<>();
+        List<Path[]> staged = new ArrayList<>();
+        List<Path[]> done = new ArrayList<>(); // target, backup (null when there was no old file)
+        boolean ok = false;
         try {
-            moves.add(stage(dir, Gallery.ENCODINGS, e.encodings()));
+            staged.add(stage(dir, Gallery.ENCODINGS, e.encodings()));
             if (e.info() != null) {
-                moves.add(stage(dir, Gallery.INFO, e.info()));
+                staged.add(stage(dir, Gallery.INFO, e.info()));
             }
-            // labels last: a reader that races the renames sees a count mismatch, a clear error
-            moves.add(stage(dir, Gallery.LABELS, e.labels()));
-            for (Path[] m : moves) {
-                move(m[0], m[1]);
+            staged.add(stage(dir, Gallery.LABELS, e.labels()));
+            for (Path[] s : staged) {
+                Path backup = null;
+                if (Files.exists(s[1], java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    backup = dir.resolve("." + s[1].getFileName() + ".old");
+                    move(s[1], backup);
+                }
+                done.add(new Path[] {s[1], backup});
+                move(s[0], s[1]);
             }
+            ok = true;
         } finally {
-            for (Path[] m : moves) {
-                Files.deleteIfExists(m[0]);
+            if (!ok) {
+                for (int i = done.size() - 1; i >= 0; i--) {
+                    Path[] d = done.get(i);
+                    if (d[1] != null) {
+                        move(d[1], d[0]);
+                    } else {
+                        Files.deleteIfExists(d[0]);
+                    }
+                }
+            }
+            for (Path[] d : done) {
+                if (ok && d[1] != null) {
+                    Files.deleteIfExists(d[1]);
+                }
+            }
+            for (Path[] s : staged) {
+                Files.deleteIfExists(s[0]);
             }
         }
     }

@@ -21,6 +21,24 @@ final class DotProduct {
         }
     }
 
+    /**
+     * {@code out[r - from] = scales[r] * <query, rows[r]>} for int8 rows {@code from..to-1}.
+     */
+    static void dotsInt8(byte[] matrix, float[] scales, int cols, int from, int to, float[] query, float[] out) {
+        if (VECTOR_API) {
+            VectorDot.dotsInt8(matrix, scales, cols, from, to, query, out);
+        } else {
+            for (int r = from; r < to; r++) {
+                int off = r * cols;
+                float s = 0;
+                for (int i = 0; i < cols; i++) {
+                    s += matrix[off + i] * query[i];
+                }
+                out[r - from] = s * scales[r];
+            }
+        }
+    }
+
     static float scalar(float[] a, int off, float[] q, int n) {
         float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         int i = 0;

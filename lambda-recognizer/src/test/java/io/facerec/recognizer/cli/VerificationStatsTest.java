@@ -1,0 +1,40 @@
+package io.facerec.recognizer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class VerificationStatsTest {
+    @Test
+    void perfectSeparation() {
+        VerificationStats s = new VerificationStats(new double[] {0.7, 0.8, 0.9}, new double[] {0.1, 0.2, 0.3, 0.4});
+        assertEquals(1.0, s.rocAuc(), 1e-12);
+        assertEquals(1.0, s.bestAccuracy()[0], 1e-12);
+        double t = s.bestAccuracy()[1];
+        assertEquals(true, t > 0.4 && t < 0.7, "threshold between the classes: " + t);
+        assertEquals(1.0, s.tar(0.5));
+        assertEquals(0.0, s.far(0.5));
+    }
+
+    @Test
+    void overlapAndTies() {
+        // genuine 0.5 ties impostor 0.5: counts half
+        VerificationStats s = new VerificationStats(new double[] {0.5, 0.9}, new double[] {0.1, 0.5});
+        assertEquals(0.875, s.rocAuc(), 1e-12);
+        assertEquals(0.5, s.far(0.5), "a pair at the threshold is accepted");
+        assertEquals(1.0, s.tar(0.5));
+        assertEquals(0.75, s.accuracy(0.5), 1e-12);
+    }
+
+    @Test
+    void tarAtFarAllowsOnlyThatShareOfImpostors() {
+        double[] imp = new double[1000];
+        for (int i = 0; i < imp.length; i++) {
+            imp[i] = i / 1000.0; // 0.000 .. 0.999
+        }
+        VerificationStats s = new VerificationStats(new double[] {0.9985, 0.9995, 0.5}, imp);
+        double[] r = s.tarAtFar(0.001);
+        assertEquals(1, Math.round(s.far(r[1]) * 1000), "exactly one impostor of 1000 accepted");
+        assertEquals(2 / 3.0, r[0], 1e-12);
+    }
+}
