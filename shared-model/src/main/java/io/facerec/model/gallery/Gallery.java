@@ -46,9 +46,17 @@ public record Gallery(List<String> labels, FloatMatrix embeddings, GalleryInfo i
      */
     public static Gallery decode(byte[] npy, byte[] labelsJson, byte[] infoJson, String location)
             throws GalleryFormatException {
+        GalleryInfo info = infoJson == null ? null : decodeInfo(infoJson, location + "/" + INFO);
+        if (info != null && info.encodingsSha256() != null && !info.encodingsSha256().equals(sha256(npy))) {
+            throw new TornGalleryException(location + ": " + ENCODINGS + " is not the one " + INFO
+                    + " was written with (a write in progress or interrupted)");
+        }
+        if (info != null && info.labelsSha256() != null && !info.labelsSha256().equals(sha256(labelsJson))) {
+            throw new TornGalleryException(location + ": " + LABELS + " is not the one " + INFO
+                    + " was written with (a write in progress or interrupted)");
+        }
         FloatMatrix matrix = NpyCodec.read(npy, location + "/" + ENCODINGS);
         List<String> labels = decodeLabels(labelsJson, location + "/" + LABELS);
-        GalleryInfo info = infoJson == null ? null : decodeInfo(infoJson, location + "/" + INFO);
         if (labels.size() != matrix.rows()) {
             throw new GalleryFormatException(location + ": " + LABELS + " has " + labels.size() + " labels but "
                     + ENCODINGS + " has " + matrix.rows() + " rows; they must match one to one");
@@ -67,12 +75,45 @@ public record Gallery(List<String> labels, FloatMatrix embeddings, GalleryInfo i
         return new Gallery(labels, matrix, info);
     }
 
+    /** The three files; {@code gallery.json} (when there is info) records the other two's SHA-256. */
     public Encoded encode() {
         try {
-            return new Encoded(NpyCodec.write(embeddings), JSON.writeValueAsBytes(labels),
-                    info == null ? null : JSON.writeValueAsBytes(info));
+            byte[] npy = NpyCodec.write(embeddings);
+            byte[] labelsJson = JSON.writeValueAsBytes(labels);
+            byte[] infoJson = info == null ? null
+                    : JSON.writeValueAsBytes(info.withSums(sha256(npy), sha256(labelsJson)));
+            return new Encoded(npy, labelsJson, infoJson);
         } catch (JacksonException e) {
             throw new IllegalStateException("cannot serialise gallery", e);
+        }
+    }
+
+    /** This gallery without {@code name}'s rows and with {@code rows} added for them at the end. */
+    public Gallery replacePerson(String name, List<float[]> rows) {
+        List<String> newLabels = new java.util.ArrayList<>();
+        List<float[]> newRows = new java.util.ArrayList<>();
+        for (int r = 0; r < size(); r++) {
+            if (!labels.get(r).equals(name)) {
+                newLabels.add(labels.get(r));
+                newRows.add(embeddings.row(r));
+            }
+        }
+        for (float[] row : rows) {
+            newLabels.add(name);
+            newRows.add(row);
+        }
+        return new Gallery(newLabels, FloatMatrix.ofRows(embeddings.cols(), newRows), info);
+    }
+
+    public static Gallery empty(int dimension, GalleryInfo info) {
+        return new Gallery(List.of(), new FloatMatrix(0, dimension, new float[0]), info);
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

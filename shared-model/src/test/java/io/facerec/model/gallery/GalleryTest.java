@@ -97,7 +97,9 @@ class GalleryTest {
         Gallery back = GalleryFiles.read(dir);
         assertEquals(g.labels(), back.labels());
         assertEquals(g.embeddings(), back.embeddings());
-        assertEquals(g.info(), back.info());
+        assertEquals("m", back.info().modelId());
+        assertEquals(0.5, back.info().threshold());
+        assertEquals(64, back.info().encodingsSha256().length(), "gallery.json records the data files' sums");
         try (var files = Files.list(dir)) {
             assertEquals(List.of("encodings.npy", "gallery.json", "labels.json"),
                     files.map(p -> p.getFileName().toString()).sorted().toList(), "no temp files left");
@@ -120,6 +122,29 @@ class GalleryTest {
         }
         assertEquals(old.embeddings(), NpyCodec.read(Files.readAllBytes(dir.resolve("encodings.npy")), "e"),
                 "the old vectors, not the new ones");
+    }
+
+    @Test
+    void tornGalleryIsToldApartFromAMalformedOne() throws Exception {
+        Gallery before = new Gallery(List.of("ana"), new FloatMatrix(1, 2, new float[] {1, 0}),
+                new GalleryInfo("m", 2, "cosine", 0.5));
+        Gallery after = before.replacePerson("luis", List.of(new float[] {0, 1}));
+        Gallery.Encoded a = before.encode();
+        Gallery.Encoded b = after.encode();
+        // new vectors and gallery.json with the old labels: what a reader sees mid-write
+        var e = assertThrows(TornGalleryException.class, () -> Gallery.decode(b.encodings(), a.labels(), b.info(), "g"));
+        assertEquals("g: labels.json is not the one gallery.json was written with (a write in progress or interrupted)",
+                e.getMessage());
+        assertEquals(List.of("ana", "luis"), Gallery.decode(b.encodings(), b.labels(), b.info(), "g").labels());
+    }
+
+    @Test
+    void replacePersonKeepsOthersAndAppendsTheNewRows() {
+        Gallery g = new Gallery(List.of("ana", "luis", "ana"), new FloatMatrix(3, 1, new float[] {1, 2, 3}), null);
+        Gallery r = g.replacePerson("ana", List.of(new float[] {9}));
+        assertEquals(List.of("luis", "ana"), r.labels());
+        assertEquals(new FloatMatrix(2, 1, new float[] {2, 9}), r.embeddings());
+        assertEquals(List.of("luis"), g.replacePerson("ana", List.of()).labels(), "no photos left: person removed");
     }
 
     @Test

@@ -1,0 +1,245 @@
+package io.facerec.recognizer.recognition;
+
+import io.facerec.model.frame.FrameKey;
+import io.facerec.model.frame.FrameMetadata;
+import io.facerec.model.match.FaceMatcher;
+import io.facerec.model.match.Match;
+import io.facerec.model.result.FaceResult;
+import io.facerec.model.result.FrameResult;
+import io.facerec.model.webhook.WebhookPayload;
+import io.facerec.recognizer.engine.DetectedFace;
+import io.facerec.recognizer.engine.FaceEngine;
+import io.facerec.recognizer.engine.FrameAnalysis;
+import io.facerec.recognizer.gallery.GalleryCache;
+import io.facerec.recognizer.image.ImageDecodeException;
+import io.facerec.recognizer.metrics.RecognizerMetrics;
+import io.facerec.recognizer.results.ResultStore;
+import io.facerec.recognizer.webhook.WebhookSender;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/**
+ * One uploaded frame: fetch it, find and match its faces, record the result, announce the faces.
+ * A frame that cannot be decoded is recorded with its error (nothing is lost, nothing retried);
+ * S3 and DynamoDB failures propagate so the invocation is retried; a failed webhook is recorded on
+ * the item and never undoes the record.
+ */
+public final class FrameService {
+    private static final Logger LOG = LogManager.getLogger(FrameService.class);
+
+    private final S3Client s3;
+    private final FaceEngine engine;
+    private final GalleryCache gallery;
+    private final ResultStore store;
+    private final Optional<WebhookSender> webhook;
+    private final Settings settings;
+    private final Clock clock;
+
+    /** Per-deployment choices the service needs. */
+    public record Settings(long maxFrameBytes, Duration cooldown, boolean sendUnknown,
+                           Map<String, String> cameraStreamUrls) {
+    }
+
+    /** What happened to one frame. */
+    public enum Result { RECORDED, DUPLICATE, RECORDED_WITH_ERROR, SKIPPED }
+
+    public FrameService(S3Client s3, FaceEngine engine, GalleryCache gallery, ResultStore store,
+                        Optional<WebhookSender> webhook, Settings settings, Clock clock) {
+        this.s3 = s3;
+        this.engine = engine;
+        this.gallery = gallery;
+        this.store = store;
+        this.webhook = webhook;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public Result process(String bucket, String key, String versionId, long size, long deadlineMillis,
+                          RecognizerMetrics metrics) {
+        long t0 = System.nanoTime();
+        String frameId = frameId(bucket, key, versionId);
+        Optional<FrameKey> parsed = FrameKey.parse(key);
+        if (size > settings.maxFrameBytes()) {
+            FrameResult r = errorResult(frameId, parsed, key, bucket, versionId, Instant.now(clock),
+                    "object is " + size + " bytes, over the limit of " + settings.maxFrameBytes());
+            return store.putFrame(r, "none") ? Result.RECORDED_WITH_ERROR : Result.DUPLICATE;
+        }
+        ResponseBytes<GetObjectResponse> obj;
+        try {
+            obj = s3.getObjectAsBytes(b -> {
+                b.bucket(bucket).key(key);
+                if (versionId != null) {
+                    b.versionId(versionId);
+                }
+            });
+        } catch (NoSuchKeyException e) {
+            LOG.warn("frame s3://{}/{} is gone (deleted before it was processed): skipped", bucket, key);
+            return Result.SKIPPED;
+        }
+        byte[] bytes = obj.asByteArrayUnsafe();
+        if (bytes.length > settings.maxFrameBytes()) {
+            FrameResult r = errorResult(frameId, parsed, key, bucket, versionId, Instant.now(clock),
+                    "object is " + bytes.length + " bytes, over the limit of " + settings.maxFrameBytes());
+            return store.putFrame(r, "none") ? Result.RECORDED_WITH_ERROR : Result.DUPLICATE;
+        }
+        FrameMetadata meta = metadata(obj.response().metadata(), parsed, key, obj.response());
+        FrameResult probe = new FrameResult(frameId, meta.cameraId(), meta.captureTime(), bucket, key, versionId, 0, 0,
+                List.of(), null, 0, null, null);
+        if (store.exists(probe)) {
+            LOG.info("frame s3://{}/{} already recorded: duplicate delivery ignored", bucket, key);
+            metrics.count("DuplicateDeliveries", 1);
+            return Result.DUPLICATE;
+        }
+
+        FrameAnalysis analysis;
+        try {
+            analysis = engine.analyze(bytes, "s3://" + bucket + "/" + key);
+        } catch (ImageDecodeException e) {
+            LOG.warn("frame unusable: {}", e.getMessage());
+            metrics.count("FramesUnreadable", 1);
+            FrameResult r = new FrameResult(frameId, meta.cameraId(), meta.captureTime(), bucket, key, versionId, 0, 0,
+                    List.of(), engine.modelId(), elapsedMs(t0), null, e.getMessage());
+            return store.putFrame(r, "none") ? Result.RECORDED_WITH_ERROR : Result.DUPLICATE;
+        }
+
+        GalleryCache.State g = gallery.current();
+        List<FaceResult> faces = new ArrayList<>();
+        for (DetectedFace f : analysis.faces()) {
+            FaceResult.FaceBox box = new FaceResult.FaceBox(Math.round(f.box().left()), Math.round(f.box().top()),
+                    Math.round(f.box().right()), Math.round(f.box().bottom()));
+            if (g.matcher().isPresent()) {
+                Match m = g.matcher().get().match(f.embedding());
+                faces.add(new FaceResult(m.label(), m.known(), m.similarity(), m.margin(), box, f.score(), f.quality()));
+            } else {
+                faces.add(new FaceResult(null, false, 0, 0, box, f.score(), f.quality()));
+            }
+        }
+        FrameResult result = new FrameResult(frameId, meta.cameraId(), meta.captureTime(), bucket, key, versionId,
+                analysis.width(), analysis.height(), faces, engine.modelId(), elapsedMs(t0),
+                g.problem().orElse(null), null);
+
+        List<FaceResult> toAnnounce = g.matcher().isEmpty() || webhook.isEmpty() ? List.of()
+                : faces.stream().filter(f -> f.known() || settings.sendUnknown()).toList();
+        if (!store.putFrame(result, toAnnounce.isEmpty() ? "none" : "pending")) {
+            LOG.info("frame s3://{}/{} recorded concurrently: duplicate delivery ignored", bucket, key);
+            return Result.DUPLICATE;
+        }
+        record(metrics, analysis, faces, g);
+
+        if (!toAnnounce.isEmpty()) {
+            announce(result, toAnnounce, deadlineMillis, metrics);
+        }
+        LOG.info("frame s3://{}/{} camera {}: {} faces {} in {} ms", bucket, key, meta.cameraId(), faces.size(),
+                faces.stream().map(f -> f.label() == null ? "unmatched" : f.label()).toList(), result.processingMillis());
+        return Result.RECORDED;
+    }
+
+    private void announce(FrameResult r, List<FaceResult> faces, long deadlineMillis, RecognizerMetrics metrics) {
+        WebhookSender sender = webhook.orElseThrow();
+        List<Map<String, String>> outcomes = new ArrayList<>();
+        boolean allOk = true;
+        for (int i = 0; i < faces.size(); i++) {
+            FaceResult f = faces.get(i);
+            String name = f.known() ? f.label() : WebhookPayload.UNKNOWN_NAME;
+            Map<String, String> o = new LinkedHashMap<>();
+            o.put("name", name);
+            if (!store.takeCooldown(r.cameraId(), name, clock.instant(), settings.cooldown())) {
+                o.put("status", "COOLDOWN");
+                outcomes.add(o);
+                metrics.count("WebhookCooldown", 1);
+                continue;
+            }
+            String time = r.captureTime().toString();
+            WebhookPayload payload = new WebhookPayload(
+                    new WebhookPayload.Result(time, name, round(f.similarity()), round(1 - f.similarity()),
+                            new WebhookPayload.Box(f.box().top(), f.box().right(), f.box().bottom(), f.box().left())),
+                    r.cameraId(), settings.cameraStreamUrls().getOrDefault(r.cameraId(), ""), time);
+            // the same id on every attempt and on a redelivery of this frame lets the receiver drop repeats
+            WebhookSender.Outcome out = sender.deliver(r.frameId() + "-" + i, payload.toJson(), deadlineMillis);
+            o.put("status", out.status().name());
+            o.put("attempts", Integer.toString(out.attempts()));
+            o.put("detail", out.detail());
+            outcomes.add(o);
+            metrics.count(out.status() == WebhookSender.Status.DELIVERED ? "WebhookDelivered" : "WebhookFailed", 1);
+            if (out.status() != WebhookSender.Status.DELIVERED) {
+                allOk = false;
+                LOG.warn("webhook to {} for {} on camera {}: {} after {} attempts ({})", sender.target(), name,
+                        r.cameraId(), out.status(), out.attempts(), out.detail());
+            }
+        }
+        store.recordWebhooks(r, allOk ? "done" : "failed", outcomes);
+    }
+
+    private void record(RecognizerMetrics m, FrameAnalysis a, List<FaceResult> faces, GalleryCache.State g) {
+        m.count("Frames", 1);
+        m.count("Faces", faces.size());
+        m.count("Matches", faces.stream().filter(FaceResult::known).count());
+        m.count("Unknowns", faces.stream().filter(f -> f.label() != null && !f.known()).count());
+        m.count("Unmatched", faces.stream().filter(f -> f.label() == null).count());
+        m.millis("DecodeMs", a.times().decodeNanos() / 1e6);
+        m.millis("DetectMs", a.times().detectNanos() / 1e6);
+        m.millis("LandmarkMs", a.times().landmarkNanos() / 1e6);
+        m.millis("AlignMs", a.times().alignNanos() / 1e6);
+        m.millis("EmbedMs", a.times().embedNanos() / 1e6);
+        if (g.problem().isPresent()) {
+            m.count("GalleryProblem", 1);
+        }
+    }
+
+    private FrameMetadata metadata(Map<String, String> userMeta, Optional<FrameKey> parsed, String key,
+                                   GetObjectResponse res) {
+        FrameKey fallback = parsed.orElseGet(() -> new FrameKey(cameraFromPath(key),
+                res.lastModified() == null ? clock.millis() : res.lastModified().toEpochMilli(), 0));
+        return FrameMetadata.from(userMeta, fallback);
+    }
+
+    private FrameResult errorResult(String frameId, Optional<FrameKey> parsed, String key, String bucket,
+                                    String versionId, Instant now, String error) {
+        FrameKey k = parsed.orElseGet(() -> new FrameKey(cameraFromPath(key), now.toEpochMilli(), 0));
+        return new FrameResult(frameId, k.cameraId(), k.captureTime(), bucket, key, versionId, 0, 0, List.of(),
+                engine.modelId(), 0, null, error);
+    }
+
+    /** frames/&lt;camera&gt;/... when the rest of the key is not ours. */
+    static String cameraFromPath(String key) {
+        String[] parts = key.split("/");
+        if (parts.length > 2 && FrameKey.CAMERA_ID.matcher(parts[1]).matches()) {
+            return parts[1];
+        }
+        return "unknown";
+    }
+
+    /** Stable for one object version: the idempotency key of the frame and its deliveries. */
+    static String frameId(String bucket, String key, String versionId) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(
+                    (bucket + "\n" + key + "\n" + (versionId == null ? "" : versionId)).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long elapsedMs(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10000) / 10000.0;
+    }
+}

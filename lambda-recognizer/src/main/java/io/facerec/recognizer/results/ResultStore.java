@@ -1,0 +1,191 @@
+package io.facerec.recognizer.results;
+
+import io.facerec.model.result.FaceResult;
+import io.facerec.model.result.FrameResult;
+import io.facerec.model.result.ResultKeys;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+
+/**
+ * Frame results, sightings, enrolment status and webhook cooldowns in one DynamoDB table; the key
+ * design is {@link ResultKeys}. Frame writes are conditional, so a second delivery of the same
+ * object version writes nothing.
+ */
+public final class ResultStore {
+    private final DynamoDbClient ddb;
+    private final String table;
+    private final int ttlDays;
+
+    public ResultStore(DynamoDbClient ddb, String table, int ttlDays) {
+        this.ddb = ddb;
+        this.table = table;
+        this.ttlDays = ttlDays;
+    }
+
+    /** Whether this frame (same object version) was recorded already. */
+    public boolean exists(FrameResult r) {
+        GetItemResponse got = ddb.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Map.of(ResultKeys.PK, s(ResultKeys.cameraPk(r.cameraId())),
+                        ResultKeys.SK, s(ResultKeys.frameSk(r.captureTime(), r.frameId())))));
+        return got.hasItem() && !got.item().isEmpty();
+    }
+
+    /**
+     * Records the frame, its sightings first (idempotent puts) so that the frame item, written last
+     * and only if absent, is the mark of a complete record. Returns false for a duplicate.
+     */
+    public boolean putFrame(FrameResult r, String webhookState) {
+        for (FaceResult f : r.faces()) {
+            if (f.known()) {
+                Map<String, AttributeValue> sight = new HashMap<>();
+                sight.put(ResultKeys.PK, s(ResultKeys.sightingPk(r.frameId())));
+                sight.put(ResultKeys.SK, s(f.label()));
+                sight.put(ResultKeys.PERSON_PK, s(ResultKeys.personPk(f.label())));
+                sight.put(ResultKeys.PERSON_SK, s(ResultKeys.timeAndCamera(r.captureTime(), r.cameraId())));
+                sight.put("cameraId", s(r.cameraId()));
+                sight.put("captureTime", s(ResultKeys.time(r.captureTime())));
+                sight.put("s3Key", s(r.key()));
+                sight.put("similarity", n(f.similarity()));
+                ttl(sight, r.captureTime());
+                ddb.putItem(b -> b.tableName(table).item(sight));
+            }
+        }
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(ResultKeys.PK, s(ResultKeys.cameraPk(r.cameraId())));
+        item.put(ResultKeys.SK, s(ResultKeys.frameSk(r.captureTime(), r.frameId())));
+        item.put(ResultKeys.DAY_PK, s(ResultKeys.dayPk(r.captureTime())));
+        item.put(ResultKeys.DAY_SK, s(ResultKeys.timeAndCamera(r.captureTime(), r.cameraId())));
+        item.put("type", s("frame"));
+        item.put("frameId", s(r.frameId()));
+        item.put("cameraId", s(r.cameraId()));
+        item.put("captureTime", s(ResultKeys.time(r.captureTime())));
+        item.put("bucket", s(r.bucket()));
+        item.put("s3Key", s(r.key()));
+        if (r.versionId() != null) {
+            item.put("versionId", s(r.versionId()));
+        }
+        item.put("width", n(r.width()));
+        item.put("height", n(r.height()));
+        item.put("faceCount", n(r.faces().size()));
+        item.put("faces", AttributeValue.fromL(r.faces().stream().map(ResultStore::face).toList()));
+        List<String> names = r.faces().stream().filter(FaceResult::known).map(FaceResult::label).distinct().toList();
+        if (!names.isEmpty()) {
+            item.put("names", AttributeValue.fromSs(names));
+        }
+        if (r.modelId() != null) {
+            item.put("modelId", s(r.modelId()));
+        }
+        item.put("processingMs", n(r.processingMillis()));
+        if (r.galleryProblem() != null) {
+            item.put("galleryProblem", s(r.galleryProblem()));
+        }
+        if (r.error() != null) {
+            item.put("error", s(r.error()));
+        }
+        item.put("webhookState", s(webhookState));
+        item.put("recordedAt", s(ResultKeys.time(Instant.now())));
+        ttl(item, r.captureTime());
+        try {
+            ddb.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#pk", ResultKeys.PK)));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /** The webhook deliveries' outcome, once they are done. */
+    public void recordWebhooks(FrameResult r, String state, List<Map<String, String>> deliveries) {
+        List<AttributeValue> list = new ArrayList<>();
+        for (Map<String, String> d : deliveries) {
+            Map<String, AttributeValue> m = new HashMap<>();
+            d.forEach((k, v) -> m.put(k, s(v)));
+            list.add(AttributeValue.fromM(m));
+        }
+        ddb.updateItem(b -> b.tableName(table)
+                .key(Map.of(ResultKeys.PK, s(ResultKeys.cameraPk(r.cameraId())),
+                        ResultKeys.SK, s(ResultKeys.frameSk(r.captureTime(), r.frameId()))))
+                .updateExpression("SET webhookState = :s, webhooks = :w")
+                .expressionAttributeValues(Map.of(":s", s(state), ":w", AttributeValue.fromL(list))));
+    }
+
+    /**
+     * Takes the per-camera, per-person announcement slot: true when nobody announced this person on
+     * this camera within {@code cooldown} (atomic across concurrent invocations).
+     */
+    public boolean takeCooldown(String cameraId, String name, Instant now, Duration cooldown) {
+        if (cooldown.isZero()) {
+            return true;
+        }
+        try {
+            ddb.updateItem(b -> b.tableName(table)
+                    .key(Map.of(ResultKeys.PK, s(ResultKeys.cooldownPk(cameraId, name)), ResultKeys.SK, s("-")))
+                    .updateExpression("SET lastAnnounced = :now, " + ResultKeys.TTL + " = :ttl")
+                    .conditionExpression("attribute_not_exists(lastAnnounced) OR lastAnnounced <= :since")
+                    .expressionAttributeValues(Map.of(":now", n(now.toEpochMilli()),
+                            ":since", n(now.minus(cooldown).toEpochMilli()),
+                            ":ttl", n(now.plus(cooldown).plusSeconds(3600).getEpochSecond()))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /** Enrolment outcome for one person: each photo and what became of it. */
+    public void putEnrolment(String name, Map<String, String> photos, int samples, Instant at) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(ResultKeys.PK, s(ResultKeys.enrolmentPk(name)));
+        item.put(ResultKeys.SK, s("STATUS"));
+        item.put("type", s("enrolment"));
+        item.put("name", s(name));
+        item.put("samples", n(samples));
+        Map<String, AttributeValue> p = new HashMap<>();
+        photos.forEach((k, v) -> p.put(k, s(v)));
+        item.put("photos", AttributeValue.fromM(p));
+        item.put("updatedAt", s(ResultKeys.time(at)));
+        ddb.putItem(b -> b.tableName(table).item(item));
+    }
+
+    public Optional<Map<String, AttributeValue>> getEnrolment(String name) {
+        GetItemResponse got = ddb.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Map.of(ResultKeys.PK, s(ResultKeys.enrolmentPk(name)), ResultKeys.SK, s("STATUS"))));
+        return got.hasItem() && !got.item().isEmpty() ? Optional.of(got.item()) : Optional.empty();
+    }
+
+    private void ttl(Map<String, AttributeValue> item, Instant captureTime) {
+        if (ttlDays > 0) {
+            item.put(ResultKeys.TTL, n(captureTime.plus(Duration.ofDays(ttlDays)).getEpochSecond()));
+        }
+    }
+
+    private static AttributeValue face(FaceResult f) {
+        Map<String, AttributeValue> m = new HashMap<>();
+        m.put("label", f.label() == null ? AttributeValue.fromNul(true) : s(f.label()));
+        m.put("known", AttributeValue.fromBool(f.known()));
+        m.put("similarity", n(f.similarity()));
+        m.put("margin", n(f.margin()));
+        m.put("score", n(f.score()));
+        m.put("quality", n(f.quality()));
+        m.put("box", AttributeValue.fromM(Map.of("left", n(f.box().left()), "top", n(f.box().top()),
+                "right", n(f.box().right()), "bottom", n(f.box().bottom()))));
+        return AttributeValue.fromM(m);
+    }
+
+    static AttributeValue s(String v) {
+        return AttributeValue.fromS(v);
+    }
+
+    static AttributeValue n(double v) {
+        return AttributeValue.fromN(v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)
+                : Double.toString(Math.round(v * 1e4) / 1e4));
+    }
+}

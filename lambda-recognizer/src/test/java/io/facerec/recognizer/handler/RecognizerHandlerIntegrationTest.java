@@ -1,0 +1,448 @@
+package io.facerec.recognizer.handler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.S3Event;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.facerec.model.frame.FrameKey;
+import io.facerec.model.gallery.FloatMatrix;
+import io.facerec.model.gallery.Gallery;
+import io.facerec.model.gallery.NpyCodec;
+import io.facerec.model.result.ResultKeys;
+import io.facerec.recognizer.config.RecognizerConfig;
+import io.facerec.recognizer.results.ResultTableSchema;
+import io.facerec.recognizer.testing.Dynalite;
+import io.facerec.recognizer.testing.S3Server;
+import io.facerec.recognizer.testing.TestData;
+import io.facerec.recognizer.testing.WebhookReceiver;
+import java.io.ByteArrayInputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The handler as Lambda drives it: S3 event JSON through the runtime's own serializer, objects in
+ * an S3-compatible server, results in a DynamoDB-compatible server, deliveries to a receiver that
+ * verifies their signatures with the npm standardwebhooks package.
+ */
+class RecognizerHandlerIntegrationTest {
+    static final String BUCKET = "camera-frames";
+    static final String TABLE = "facerec-results";
+    static final String SECRET = "plain-old-system-secret-123";
+    static S3Server s3Server;
+    static Dynalite dynalite;
+    static WebhookReceiver receiver;
+    static S3Client s3;
+    static DynamoDbClient ddb;
+    static RecognizerHandler handler; // gallery/ with barack_obama and joe_biden enrolled
+    static final AtomicLong seq = new AtomicLong();
+
+    @BeforeAll
+    static void start() throws Exception {
+        TestData.dir();
+        s3Server = new S3Server(null);
+        s3 = s3Server.client();
+        s3.createBucket(b -> b.bucket(BUCKET));
+        dynalite = Dynalite.start();
+        ddb = dynalite.client();
+        ResultTableSchema.ensure(ddb, TABLE);
+        receiver = WebhookReceiver.start(SECRET);
+        handler = handler(Map.of());
+        // enrolment through the handler, as in the cloud
+        enrol(handler, "barack_obama", "obama.jpg", TestData.path("face_recognition/images/barack_obama/obama.jpg"));
+        enrol(handler, "barack_obama", "obama1.jpg", TestData.path("face_recognition/images/barack_obama/obama1.jpg"));
+        enrol(handler, "joe_biden", "biden.jpg", TestData.path("face_recognition/images/joe_biden/biden.jpg"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[] {receiver, dynalite, s3Server}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    @BeforeEach
+    void clearDeliveries() throws Exception {
+        receiver.clear();
+    }
+
+    static Map<String, String> env(Map<String, String> overrides) {
+        Map<String, String> env = new HashMap<>();
+        env.put("RESULTS_TABLE", TABLE);
+        env.put("GALLERY_BUCKET", BUCKET);
+        env.put("NEXTJS_WEBHOOK_URL", receiver.url().toString());
+        env.put("FACIAL_RECOGNITION_WEBHOOK_SECRET", SECRET);
+        env.put("AWS_ENDPOINT_URL_S3", s3Server.endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString());
+        env.put("WEBHOOK_COOLDOWN_S", "0");
+        env.put("GALLERY_REFRESH_S", "0");
+        env.put("CAMERA_STREAM_URLS", "door=http://192.0.2.7:81/stream");
+        env.putAll(overrides);
+        return env;
+    }
+
+    static RecognizerHandler handler(Map<String, String> overrides) {
+        RecognizerConfig config = RecognizerConfig.from(env(overrides));
+        return new RecognizerHandler(Recognizer.create(config, s3, ddb, arn -> {
+            throw new AssertionError("no Secrets Manager in this test");
+        }, Clock.systemUTC()));
+    }
+
+    /** S3 encodes keys in notifications as HTML forms do: '+' for a space, %XX for the rest. */
+    static String s3Encode(String key) {
+        return URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/");
+    }
+
+    static S3Event event(String template, String key, long size) throws Exception {
+        return event(template, BUCKET, key, size);
+    }
+
+    static S3Event event(String template, String bucket, String key, long size) throws Exception {
+        String json = new String(RecognizerHandlerIntegrationTest.class.getResourceAsStream("/events/" + template)
+                .readAllBytes(), StandardCharsets.UTF_8)
+                .replace("${BUCKET}", bucket).replace("${KEY}", s3Encode(key))
+                .replace("${SIZE}", Long.toString(size)).replace("${VERSION}", "");
+        return LambdaEventSerializers.serializerFor(S3Event.class, RecognizerHandlerIntegrationTest.class.getClassLoader())
+                .fromJson(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static Map<String, Object> put(RecognizerHandler h, String key, byte[] body) throws Exception {
+        s3.putObject(b -> b.bucket(BUCKET).key(key).contentType("image/jpeg"), RequestBody.fromBytes(body));
+        return h.handleRequest(event("object-created.json", key, body.length), null);
+    }
+
+    static void enrol(RecognizerHandler h, String name, String file, java.nio.file.Path photo) throws Exception {
+        Map<String, Object> out = put(h, "enroll/" + name + "/" + file, Files.readAllBytes(photo));
+        assertEquals(1, out.get("enrolments"), out.toString());
+    }
+
+    static String frameKey(String camera) {
+        return new FrameKey(camera, 1_795_000_000_000L + seq.incrementAndGet() * 1000, seq.get()).toKey();
+    }
+
+    static byte[] photo(String rel) throws Exception {
+        return Files.readAllBytes(TestData.path(rel));
+    }
+
+    static List<Map<String, AttributeValue>> frames(String camera) {
+        return ddb.query(b -> b.tableName(TABLE).keyConditionExpression("pk = :p")
+                .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(ResultKeys.cameraPk(camera))))).items();
+    }
+
+    static List<String> labels(Map<String, AttributeValue> item) {
+        List<String> out = new ArrayList<>();
+        for (AttributeValue f : item.get("faces").l()) {
+            AttributeValue l = f.m().get("label");
+            out.add(l.nul() != null && l.nul() ? null : l.s());
+        }
+        return out;
+    }
+
+    static List<JsonNode> waitForDeliveries(int n) throws Exception {
+        List<JsonNode> d = receiver.deliveries();
+        for (int i = 0; i < 100 && d.size() < n; i++) {
+            Thread.sleep(50);
+            d = receiver.deliveries();
+        }
+        return d;
+    }
+
+    @Test
+    void knownFaceIsRecordedAndAnnouncedWithAVerifiedSignature() throws Exception {
+        String key = frameKey("door");
+        Map<String, Object> out = put(handler, key, photo("face_recognition/images/barack_obama/obama2.jpg"));
+        assertEquals(1, out.get("frames"), out.toString());
+
+        Map<String, AttributeValue> item = frames("door").stream()
+                .filter(i -> i.get("s3Key").s().equals(key)).findFirst().orElseThrow();
+        assertEquals(List.of("barack_obama"), labels(item));
+        assertEquals("done", item.get("webhookState").s());
+        assertEquals(ResultKeys.dayPk(FrameKey.parse(key).get().captureTime()), item.get(ResultKeys.DAY_PK).s());
+        assertTrue(item.containsKey(ResultKeys.TTL), "TTL attribute set");
+
+        List<JsonNode> d = waitForDeliveries(1);
+        assertEquals(1, d.size(), d.toString());
+        JsonNode delivery = d.get(0);
+        assertTrue(delivery.get("authorised").asBoolean(), "Bearer token accepted");
+        assertTrue(delivery.get("verified").asBoolean(), "signature verified by standardwebhooks: " + delivery);
+        JsonNode body = delivery.get("body");
+        assertEquals("barack_obama", body.at("/result/name").asText());
+        assertEquals("door", body.get("camera_id").asText());
+        assertEquals("http://192.0.2.7:81/stream", body.get("camera_stream_url").asText());
+        assertTrue(body.at("/result/confidence").asDouble() >= 0.5);
+        assertEquals(1 - body.at("/result/confidence").asDouble(), body.at("/result/distance").asDouble(), 1e-3);
+        JsonNode box = body.at("/result/box");
+        assertTrue(box.get("bottom").asInt() > box.get("top").asInt() && box.get("right").asInt() > box.get("left").asInt());
+        assertEquals(body.get("timestamp").asText(), body.at("/result/timestamp").asText());
+
+        // a person's sightings over time, through the GSI
+        var sightings = ddb.query(b -> b.tableName(TABLE).indexName(ResultKeys.BY_PERSON)
+                .keyConditionExpression("personPk = :p")
+                .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(ResultKeys.personPk("barack_obama")))));
+        assertTrue(sightings.items().stream().anyMatch(i -> i.get("s3Key").s().equals(key)));
+    }
+
+    @Test
+    void strangerIsAnnouncedAsDesconocido() throws Exception {
+        put(handler, frameKey("hall"), photo("face_recognition/images/rose_leslie/img1.jpg"));
+        assertEquals(List.of("unknown"), labels(frames("hall").get(0)));
+        List<JsonNode> d = waitForDeliveries(1);
+        assertEquals("Desconocido", d.get(0).at("/body/result/name").asText());
+        assertTrue(d.get(0).get("verified").asBoolean());
+    }
+
+    @Test
+    void frameWithoutFacesIsRecordedAndNotAnnounced() throws Exception {
+        put(handler, frameKey("yard"), photo("no-faces/skimage_rocket.jpg"));
+        Map<String, AttributeValue> item = frames("yard").get(0);
+        assertEquals("0", item.get("faceCount").n());
+        assertEquals("none", item.get("webhookState").s());
+        Thread.sleep(200);
+        assertEquals(0, receiver.deliveries().size());
+    }
+
+    @Test
+    void severalFacesAreEachRecordedAndAnnounced() throws Exception {
+        put(handler, frameKey("stage"), photo("face_recognition/group/obama_and_biden.jpg"));
+        List<String> l = labels(frames("stage").get(0));
+        assertTrue(l.contains("barack_obama") && l.contains("joe_biden"), l.toString());
+        List<JsonNode> d = waitForDeliveries(l.size());
+        assertEquals(l.size(), d.size());
+        assertEquals(l.size(), d.stream().map(x -> x.get("id").asText()).distinct().count(), "one webhook-id per face");
+    }
+
+    @Test
+    void secondDeliveryOfTheSameObjectWritesNothingAndSendsNothing() throws Exception {
+        String key = frameKey("dup");
+        byte[] body = photo("face_recognition/images/joe_biden/biden2.jpg");
+        put(handler, key, body);
+        Map<String, Object> again = handler.handleRequest(event("object-created.json", key, body.length), null);
+        assertEquals(1, again.get("duplicates"), again.toString());
+        assertEquals(1, frames("dup").size());
+        Thread.sleep(200);
+        assertEquals(1, receiver.deliveries().size());
+    }
+
+    @Test
+    void corruptJpegIsRecordedWithItsErrorAndLosesNothingElse() throws Exception {
+        byte[] good = photo("face_recognition/images/joe_biden/biden.jpg");
+        byte[] truncated = java.util.Arrays.copyOf(good, good.length / 3);
+        String bad = frameKey("corrupt");
+        Map<String, Object> out = put(handler, bad, truncated);
+        assertEquals(1, out.get("errors"));
+        Map<String, AttributeValue> item = frames("corrupt").get(0);
+        assertEquals("s3://" + BUCKET + "/" + bad + ": truncated JPEG (no end-of-image marker)", item.get("error").s());
+        assertEquals(0, receiver.deliveries().size());
+    }
+
+    @Test
+    void keysWithSpacesAndNonAsciiAreDecodedAsS3EncodesThem() throws Exception {
+        // a person whose name has an accent and a space, and a photo name with a space
+        enrol(handler, "José María", "foto 1.jpg", TestData.path("face_recognition/images/kit_harington/john1.jpeg"));
+        var status = ddb.getItem(b -> b.tableName(TABLE).key(Map.of("pk", AttributeValue.fromS("ENROL#José María"),
+                "sk", AttributeValue.fromS("STATUS")))).item();
+        assertEquals("enrolled", status.get("photos").m().get("foto 1.jpg").s());
+        // a frame uploaded by hand under frames/<camera>/ with a space in its name
+        String key = "frames/porch/manual upload 1.jpg";
+        put(handler, key, photo("face_recognition/images/kit_harington/john2.jpeg"));
+        assertEquals(List.of("José María"), labels(frames("porch").get(0)));
+        assertEquals("José María", waitForDeliveries(1).get(0).at("/body/result/name").asText());
+    }
+
+    @Test
+    void enrolmentRecordsRefusedPhotosAndAnEmptiedFolderRemovesThePerson() throws Exception {
+        RecognizerHandler h = handler(Map.of("GALLERY_PREFIX", "gallery-enrol/"));
+        enrol(h, "rose_leslie", "a.jpg", TestData.path("face_recognition/images/rose_leslie/img1.jpg"));
+        enrol(h, "rose_leslie", "cat.png", TestData.path("no-faces/skimage_chelsea.png"));
+        enrol(h, "rose_leslie", "two.jpg", TestData.path("face_recognition/group/two_people.jpg"));
+        var status = ddb.getItem(b -> b.tableName(TABLE).key(Map.of("pk", AttributeValue.fromS("ENROL#rose_leslie"),
+                "sk", AttributeValue.fromS("STATUS")))).item();
+        assertEquals("enrolled", status.get("photos").m().get("a.jpg").s());
+        assertEquals("refused: no face found", status.get("photos").m().get("cat.png").s());
+        assertEquals("refused: 2 faces found, need exactly one", status.get("photos").m().get("two.jpg").s());
+        assertEquals(List.of("rose_leslie"), galleryLabels("gallery-enrol/"));
+
+        put(h, frameKey("enrol-cam"), photo("face_recognition/images/rose_leslie/img2.jpg"));
+        assertEquals(List.of("rose_leslie"), labels(frames("enrol-cam").get(0)), "enrolled person recognised next frame");
+
+        for (String f : List.of("a.jpg", "cat.png", "two.jpg")) {
+            s3.deleteObject(b -> b.bucket(BUCKET).key("enroll/rose_leslie/" + f));
+            h.handleRequest(event("object-removed.json", "enroll/rose_leslie/" + f, 0), null);
+        }
+        assertEquals(List.of(), galleryLabels("gallery-enrol/"), "person removed with their last photo");
+    }
+
+    static List<String> galleryLabels(String prefix) throws Exception {
+        byte[] npy = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(prefix + "encodings.npy")).asByteArray();
+        byte[] labels = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(prefix + "labels.json")).asByteArray();
+        byte[] info = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(prefix + "gallery.json")).asByteArray();
+        return Gallery.decode(npy, labels, info, prefix).labels();
+    }
+
+    @Test
+    void deadWebhookNeverLosesTheRecord() throws Exception {
+        int closed = io.facerec.recognizer.testing.NodeProcess.freePort();
+        RecognizerHandler h = handler(Map.of("NEXTJS_WEBHOOK_URL", "http://127.0.0.1:" + closed + "/hook",
+                "WEBHOOK_MAX_ATTEMPTS", "2"));
+        Map<String, Object> out = put(h, frameKey("deadhook"), photo("face_recognition/images/joe_biden/biden.jpg"));
+        assertEquals(1, out.get("frames"), "the invocation succeeds");
+        Map<String, AttributeValue> item = frames("deadhook").get(0);
+        assertEquals(List.of("joe_biden"), labels(item));
+        assertEquals("failed", item.get("webhookState").s());
+        var w = item.get("webhooks").l().get(0).m();
+        assertEquals("FAILED", w.get("status").s());
+        assertEquals("2", w.get("attempts").s());
+        assertTrue(w.get("detail").s().startsWith("connection failed"), w.get("detail").s());
+        assertFalse(item.toString().contains(SECRET));
+    }
+
+    @Test
+    void serverErrorsAreRetriedUntilDelivered() throws Exception {
+        receiver.behave("{\"status\":500,\"times\":2}");
+        put(handler, frameKey("flaky"), photo("face_recognition/images/joe_biden/biden.jpg"));
+        var w = frames("flaky").get(0).get("webhooks").l().get(0).m();
+        assertEquals("DELIVERED", w.get("status").s());
+        assertEquals("3", w.get("attempts").s());
+        List<JsonNode> d = receiver.deliveries();
+        assertEquals(List.of(500, 500, 201), d.stream().map(x -> x.get("status").asInt()).toList());
+        assertEquals(1, d.stream().map(x -> x.get("id").asText()).distinct().count(), "same webhook-id on each attempt");
+    }
+
+    @Test
+    void tooManyRequestsHonoursRetryAfter() throws Exception {
+        receiver.behave("{\"status\":429,\"retryAfter\":1,\"times\":1}");
+        long t0 = System.currentTimeMillis();
+        put(handler, frameKey("throttled"), photo("face_recognition/images/joe_biden/biden.jpg"));
+        long took = System.currentTimeMillis() - t0;
+        var w = frames("throttled").get(0).get("webhooks").l().get(0).m();
+        assertEquals("DELIVERED", w.get("status").s());
+        assertEquals("2", w.get("attempts").s());
+        assertTrue(took >= 1000, "waited the Retry-After second: " + took + " ms");
+    }
+
+    @Test
+    void slowWebhookTimesOutAndIsRetried() throws Exception {
+        RecognizerHandler h = handler(Map.of("WEBHOOK_TIMEOUT_MS", "500"));
+        receiver.behave("{\"delayMs\":1500,\"times\":1}");
+        put(h, frameKey("slow"), photo("face_recognition/images/joe_biden/biden.jpg"));
+        var w = frames("slow").get(0).get("webhooks").l().get(0).m();
+        assertEquals("DELIVERED", w.get("status").s());
+        assertEquals("2", w.get("attempts").s());
+    }
+
+    @Test
+    void clientErrorIsNotRetried() throws Exception {
+        receiver.behave("{\"status\":400,\"times\":1}");
+        put(handler, frameKey("badreq"), photo("face_recognition/images/joe_biden/biden.jpg"));
+        var w = frames("badreq").get(0).get("webhooks").l().get(0).m();
+        assertEquals("FAILED", w.get("status").s());
+        assertEquals("1", w.get("attempts").s());
+    }
+
+    @Test
+    void cooldownAnnouncesAPersonOncePerCamera() throws Exception {
+        RecognizerHandler h = handler(Map.of("WEBHOOK_COOLDOWN_S", "60"));
+        put(h, frameKey("lobby"), photo("face_recognition/images/joe_biden/biden.jpg"));
+        put(h, frameKey("lobby"), photo("face_recognition/images/joe_biden/biden2.jpg"));
+        put(h, frameKey("lobby2"), photo("face_recognition/images/joe_biden/biden2.jpg"));
+        assertEquals(2, waitForDeliveries(2).size(), "once on lobby, once on lobby2");
+        assertTrue(frames("lobby").stream().anyMatch(i -> i.get("webhooks").l().get(0).m().get("status").s().equals("COOLDOWN")));
+    }
+
+    @Test
+    void unknownFacesCanBeKeptQuiet() throws Exception {
+        RecognizerHandler h = handler(Map.of("WEBHOOK_SEND_UNKNOWN", "false"));
+        put(h, frameKey("quiet"), photo("face_recognition/images/rose_leslie/img1.jpg"));
+        assertEquals(List.of("unknown"), labels(frames("quiet").get(0)));
+        Thread.sleep(200);
+        assertEquals(0, receiver.deliveries().size());
+    }
+
+    @Test
+    void missingGalleryRecordsFacesUnmatchedAndCallsNobodyDesconocido() throws Exception {
+        RecognizerHandler h = handler(Map.of("GALLERY_PREFIX", "no-gallery-here/"));
+        put(h, frameKey("nogallery"), photo("face_recognition/images/joe_biden/biden.jpg"));
+        Map<String, AttributeValue> item = frames("nogallery").get(0);
+        assertEquals(java.util.Collections.singletonList(null), labels(item));
+        assertTrue(item.get("galleryProblem").s().contains("no-gallery-here/encodings.npy: missing"),
+                item.get("galleryProblem").s());
+        Thread.sleep(200);
+        assertEquals(0, receiver.deliveries().size());
+    }
+
+    @Test
+    void malformedGalleryIsNotedOnTheItem() throws Exception {
+        s3.putObject(b -> b.bucket(BUCKET).key("bad-gallery/encodings.npy"),
+                RequestBody.fromBytes(NpyCodec.write(new FloatMatrix(3, 512, new float[3 * 512]))));
+        s3.putObject(b -> b.bucket(BUCKET).key("bad-gallery/labels.json"), RequestBody.fromString("[\"a\",\"b\"]"));
+        RecognizerHandler h = handler(Map.of("GALLERY_PREFIX", "bad-gallery/"));
+        put(h, frameKey("badgallery"), photo("face_recognition/images/joe_biden/biden.jpg"));
+        String problem = frames("badgallery").get(0).get("galleryProblem").s();
+        assertEquals("s3://" + BUCKET + "/bad-gallery: labels.json has 2 labels but encodings.npy has 3 rows; "
+                + "they must match one to one", problem);
+        assertEquals(0, receiver.deliveries().size());
+    }
+
+    @Test
+    void dlibGalleryOfTheWrongDimensionIsNamedAsSuch() throws Exception {
+        s3.putObject(b -> b.bucket(BUCKET).key("dlib-gallery/encodings.npy"),
+                RequestBody.fromBytes(NpyCodec.write(new FloatMatrix(1, 128, new float[128]))));
+        s3.putObject(b -> b.bucket(BUCKET).key("dlib-gallery/labels.json"), RequestBody.fromString("[\"ana\"]"));
+        RecognizerHandler h = handler(Map.of("GALLERY_PREFIX", "dlib-gallery/"));
+        put(h, frameKey("dlib"), photo("face_recognition/images/joe_biden/biden.jpg"));
+        assertTrue(frames("dlib").get(0).get("galleryProblem").s().contains("128-number vectors"));
+    }
+
+    @Test
+    void galleryChangedBetweenInvocationsIsPickedUp() throws Exception {
+        RecognizerHandler h = handler(Map.of("GALLERY_PREFIX", "gallery-change/"));
+        put(h, frameKey("change"), photo("face_recognition/images/alex_lacamoire/img1.jpg"));
+        assertEquals(java.util.Collections.singletonList(null), labels(frames("change").get(0)), "no gallery yet");
+        // another container (a second handler) enrols alex; this one must notice the new ETag
+        enrol(handler(Map.of("GALLERY_PREFIX", "gallery-change/")), "alex_lacamoire", "a.jpg",
+                TestData.path("face_recognition/images/alex_lacamoire/alex_lacamoire1.jpg"));
+        put(h, frameKey("change"), photo("face_recognition/images/alex_lacamoire/img1.jpg"));
+        assertTrue(frames("change").stream().anyMatch(i -> List.of("alex_lacamoire").equals(labels(i))));
+    }
+
+    @Test
+    void unreachableObjectFailsTheInvocationAfterTheOtherRecords() throws Exception {
+        String good = frameKey("mixed");
+        byte[] body = photo("face_recognition/images/joe_biden/biden.jpg");
+        s3.putObject(b -> b.bucket(BUCKET).key(good), RequestBody.fromBytes(body));
+        S3Event e1 = event("object-created.json", good, body.length);
+        S3Event e2 = event("object-created.json", "no-such-bucket", frameKey("mixed"), 1000);
+        e1.getRecords().add(0, e2.getRecords().get(0));
+        var ex = assertThrows(RecognizerHandler.RetryableFailureException.class, () -> handler.handleRequest(e1, null));
+        assertTrue(ex.getMessage().startsWith("1 of 2 records failed"), ex.getMessage());
+        assertEquals(1, frames("mixed").size(), "the good record was recorded anyway");
+    }
+
+    @Test
+    void recordsOutsideFramesOrNotJpegAreSkipped() throws Exception {
+        Map<String, Object> out = handler.handleRequest(event("object-created.json", "frames/cam/notes.txt", 10), null);
+        assertEquals(1, out.get("skipped"));
+        out = handler.handleRequest(event("object-created.json", "uploads/other.jpg", 10), null);
+        assertEquals(1, out.get("skipped"));
+    }
+}

@@ -1,0 +1,35 @@
+package io.facerec.recognizer.testing;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** dynalite, a DynamoDB-compatible server, in memory on a loopback port. */
+public final class Dynalite extends NodeProcess {
+    private final URI endpoint;
+
+    private Dynalite(int port) throws Exception {
+        super(List.of("node_modules/dynalite/cli.js", "--port", Integer.toString(port), "--host", "127.0.0.1"), Map.of());
+        waitForPort(port, 15_000);
+        endpoint = URI.create("http://127.0.0.1:" + port);
+    }
+
+    public static Dynalite start() throws Exception {
+        return new Dynalite(freePort());
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    public DynamoDbClient client() {
+        return DynamoDbClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create()).build();
+    }
+}

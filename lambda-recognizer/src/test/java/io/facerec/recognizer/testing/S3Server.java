@@ -1,0 +1,55 @@
+package io.facerec.recognizer.testing;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.gaul.s3proxy.BlobStores;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** An S3-compatible server (S3Proxy) on a loopback port, storing on disk or in memory. */
+public final class S3Server implements AutoCloseable {
+    public static final String ACCESS_KEY = "local-access";
+    public static final String SECRET_KEY = "local-secret";
+    private final S3Proxy proxy;
+    private final URI endpoint;
+
+    public S3Server(Path dir) throws Exception {
+        Properties p = new Properties();
+        String provider = "transient-nio2";
+        if (dir != null) {
+            p.setProperty("jclouds.filesystem.basedir", dir.toString());
+            provider = "filesystem-nio2";
+        }
+        proxy = S3Proxy.builder()
+                .blobStore(BlobStores.create(provider, p))
+                .endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                .build();
+        proxy.start();
+        for (int i = 0; i < 100 && !proxy.getState().equals("STARTED"); i++) {
+            Thread.sleep(20);
+        }
+        endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    public S3Client client() {
+        return S3Client.builder().endpointOverride(endpoint).forcePathStyle(true).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    @Override
+    public void close() throws Exception {
+        proxy.stop();
+    }
+}

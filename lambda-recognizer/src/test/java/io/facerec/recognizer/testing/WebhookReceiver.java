@@ -1,0 +1,54 @@
+package io.facerec.recognizer.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * servers/webhook-receiver.mjs: checks the Bearer token and verifies each delivery's signature with
+ * the npm {@code standardwebhooks} package, code we did not write.
+ */
+public final class WebhookReceiver extends NodeProcess {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final URI base;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private WebhookReceiver(String secret) throws Exception {
+        super(List.of("webhook-receiver.mjs", "--port", "0", "--secret-env", "WEBHOOK_SECRET"), Map.of("WEBHOOK_SECRET", secret));
+        String line = waitForLine("webhook-receiver listening on ", 15_000);
+        base = URI.create("http://127.0.0.1:" + line.substring(line.lastIndexOf(' ') + 1).strip());
+    }
+
+    public static WebhookReceiver start(String secret) throws Exception {
+        return new WebhookReceiver(secret);
+    }
+
+    /** Where the recognizer should POST. */
+    public URI url() {
+        return base.resolve("/api/facial-recognition/webhook");
+    }
+
+    public List<JsonNode> deliveries() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/_deliveries")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        List<JsonNode> out = new ArrayList<>();
+        JSON.readTree(r.body()).forEach(out::add);
+        return out;
+    }
+
+    public void clear() throws Exception {
+        http.send(HttpRequest.newBuilder(base.resolve("/_deliveries")).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+    }
+
+    /** Queues a behaviour for the next deliveries, e.g. {@code {"status":500,"times":2}}. */
+    public void behave(String json) throws Exception {
+        http.send(HttpRequest.newBuilder(base.resolve("/_behaviour")).POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.discarding());
+    }
+}

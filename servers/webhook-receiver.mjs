@@ -1,0 +1,82 @@
+// A stand-in for the Next.js app's webhook route: checks the Bearer token, verifies the Standard
+// Webhooks signature with the `standardwebhooks` package, records every delivery, and can be told
+// to fail, throttle or stall so the sender's retries can be tested.
+//
+//   node webhook-receiver.mjs --port 0 --secret-env WEBHOOK_SECRET
+//
+// POST <any path>          a delivery: 201 when authorised and verified, 401 otherwise
+// GET  /_deliveries        every delivery so far (JSON)
+// DELETE /_deliveries      forget them
+// POST /_behaviour         {"status":500,"times":2} | {"status":429,"retryAfter":1,"times":1}
+//                          | {"delayMs":3000,"times":1}: the next `times` deliveries get that
+import http from 'node:http';
+import { Webhook } from 'standardwebhooks';
+
+const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) =>
+  a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc, []));
+const secret = process.env[args['secret-env'] || 'WEBHOOK_SECRET'];
+if (!secret) {
+  console.error('webhook-receiver: the secret environment variable is not set');
+  process.exit(2);
+}
+// whsec_ secrets are base64 keys; any other secret is used as raw bytes
+const verifier = secret.startsWith('whsec_') ? new Webhook(secret) : new Webhook(secret, { format: 'raw' });
+const deliveries = [];
+const seenIds = new Set();
+let behaviours = [];
+
+function respond(res, status, body, headers = {}) {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+const server = http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const raw = Buffer.concat(chunks).toString('utf8');
+    if (req.url === '/_deliveries' && req.method === 'GET') return respond(res, 200, deliveries);
+    if (req.url === '/_deliveries' && req.method === 'DELETE') {
+      deliveries.length = 0;
+      seenIds.clear();
+      return respond(res, 200, { cleared: true });
+    }
+    if (req.url === '/_behaviour' && req.method === 'POST') {
+      const b = JSON.parse(raw || '{}');
+      for (let i = 0; i < (b.times || 1); i++) behaviours.push(b);
+      return respond(res, 200, { queued: behaviours.length });
+    }
+    if (req.method !== 'POST') return respond(res, 405, { error: 'POST only' });
+
+    const authorised = req.headers['authorization'] === `Bearer ${secret}`;
+    let verified = false;
+    let verifyError = null;
+    try {
+      verifier.verify(raw, {
+        'webhook-id': req.headers['webhook-id'],
+        'webhook-timestamp': req.headers['webhook-timestamp'],
+        'webhook-signature': req.headers['webhook-signature'],
+      });
+      verified = true;
+    } catch (e) {
+      verifyError = String(e.message || e);
+    }
+    let body = null;
+    try { body = JSON.parse(raw); } catch { /* recorded as null */ }
+    const b = behaviours.shift();
+    const status = !authorised || !verified ? 401 : (b && b.status) || 201;
+    const id = req.headers['webhook-id'];
+    const entry = { id, path: req.url, authorised, verified, verifyError, status, body,
+      duplicate: seenIds.has(id), receivedAt: new Date().toISOString() };
+    if (status >= 200 && status < 300) seenIds.add(id);
+    deliveries.push(entry);
+    const send = () => respond(res, status, status === 201 ? { ok: true } : { error: verifyError || 'refused' },
+      b && b.retryAfter !== undefined ? { 'retry-after': String(b.retryAfter) } : {});
+    if (b && b.delayMs) setTimeout(send, b.delayMs); else send();
+  });
+});
+
+server.listen(Number(args.port || 0), args.host || '127.0.0.1', () => {
+  console.log(`webhook-receiver listening on ${server.address().port}`);
+});
+process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -1,0 +1,75 @@
+package io.facerec.model.result;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The result table's key design, shared by the recognizer that writes it and the apps that read it.
+ * <ul>
+ *   <li>Frame item: {@code pk = CAM#<camera>}, {@code sk = <captureTime ISO>#<frameId>} — a camera's
+ *       latest events are a Query on pk, newest first.</li>
+ *   <li>GSI {@value #BY_DAY}: {@code dayPk = DAY#<yyyy-MM-dd>}, {@code daySk = <captureTime>#<camera>}
+ *       — a day's events across cameras.</li>
+ *   <li>Sighting item, one per known person per frame: {@code pk = SIGHT#<frameId>}, {@code sk = <name>};
+ *       GSI {@value #BY_PERSON}: {@code personPk = PERSON#<name>}, {@code personSk = <captureTime>#<camera>}
+ *       — a person's sightings over time.</li>
+ *   <li>Enrolment status: {@code pk = ENROL#<name>}, {@code sk = STATUS}.</li>
+ *   <li>Webhook cooldown: {@code pk = COOLDOWN#<camera>#<name>}, {@code sk = -}.</li>
+ * </ul>
+ * ISO-8601 UTC times with fixed millisecond width sort as strings in time order.
+ */
+public final class ResultKeys {
+    public static final String PK = "pk";
+    public static final String SK = "sk";
+    public static final String BY_DAY = "byDay";
+    public static final String DAY_PK = "dayPk";
+    public static final String DAY_SK = "daySk";
+    public static final String BY_PERSON = "byPerson";
+    public static final String PERSON_PK = "personPk";
+    public static final String PERSON_SK = "personSk";
+    public static final String TTL = "expiresAt";
+
+    private static final DateTimeFormatter ISO_MILLIS =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+
+    private ResultKeys() {
+    }
+
+    public static String time(Instant t) {
+        return ISO_MILLIS.format(t);
+    }
+
+    public static String cameraPk(String cameraId) {
+        return "CAM#" + cameraId;
+    }
+
+    public static String frameSk(Instant captureTime, String frameId) {
+        return time(captureTime) + "#" + frameId;
+    }
+
+    public static String dayPk(Instant t) {
+        return "DAY#" + DAY.format(t);
+    }
+
+    public static String timeAndCamera(Instant t, String cameraId) {
+        return time(t) + "#" + cameraId;
+    }
+
+    public static String sightingPk(String frameId) {
+        return "SIGHT#" + frameId;
+    }
+
+    public static String personPk(String name) {
+        return "PERSON#" + name;
+    }
+
+    public static String enrolmentPk(String name) {
+        return "ENROL#" + name;
+    }
+
+    public static String cooldownPk(String cameraId, String name) {
+        return "COOLDOWN#" + cameraId + "#" + name;
+    }
+}
