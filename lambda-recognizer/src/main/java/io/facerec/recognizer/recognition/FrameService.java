@@ -97,14 +97,8 @@ public final class FrameService {
                     "object is " + bytes.length + " bytes, over the limit of " + settings.maxFrameBytes());
             return store.putFrame(r, "none") ? Result.RECORDED_WITH_ERROR : Result.DUPLICATE;
         }
+        // no look-up first: duplicates are rare, and the conditional put below catches them
         FrameMetadata meta = metadata(obj.response().metadata(), parsed, key, obj.response());
-        FrameResult probe = new FrameResult(frameId, meta.cameraId(), meta.captureTime(), bucket, key, versionId, 0, 0,
-                List.of(), null, 0, null, null);
-        if (store.exists(probe)) {
-            LOG.info("frame s3://{}/{} already recorded: duplicate delivery ignored", bucket, key);
-            metrics.count("DuplicateDeliveries", 1);
-            return Result.DUPLICATE;
-        }
 
         FrameAnalysis analysis;
         try {
@@ -136,7 +130,8 @@ public final class FrameService {
         List<FaceResult> toAnnounce = g.matcher().isEmpty() || webhook.isEmpty() ? List.of()
                 : faces.stream().filter(f -> f.known() || settings.sendUnknown()).toList();
         if (!store.putFrame(result, toAnnounce.isEmpty() ? "none" : "pending")) {
-            LOG.info("frame s3://{}/{} recorded concurrently: duplicate delivery ignored", bucket, key);
+            LOG.info("frame s3://{}/{} already recorded: duplicate delivery ignored", bucket, key);
+            metrics.count("DuplicateDeliveries", 1);
             return Result.DUPLICATE;
         }
         record(metrics, analysis, faces, g);

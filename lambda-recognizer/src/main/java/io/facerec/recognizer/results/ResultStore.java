@@ -31,14 +31,6 @@ public final class ResultStore {
         this.ttlDays = ttlDays;
     }
 
-    /** Whether this frame (same object version) was recorded already. */
-    public boolean exists(FrameResult r) {
-        GetItemResponse got = ddb.getItem(b -> b.tableName(table).consistentRead(true)
-                .key(Map.of(ResultKeys.PK, s(ResultKeys.cameraPk(r.cameraId())),
-                        ResultKeys.SK, s(ResultKeys.frameSk(r.captureTime(), r.frameId())))));
-        return got.hasItem() && !got.item().isEmpty();
-    }
-
     /**
      * Records the frame, its sightings first (idempotent puts) so that the frame item, written last
      * and only if absent, is the mark of a complete record. Returns false for a duplicate.

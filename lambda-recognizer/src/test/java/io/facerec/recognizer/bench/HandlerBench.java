@@ -1,0 +1,134 @@
+package io.facerec.recognizer.bench;
+
+import io.facerec.model.frame.FrameKey;
+import io.facerec.recognizer.config.RecognizerConfig;
+import io.facerec.recognizer.engine.EngineConfig;
+import io.facerec.recognizer.engine.FaceEngine;
+import io.facerec.recognizer.handler.Recognizer;
+import io.facerec.recognizer.handler.RecognizerHandler;
+import io.facerec.recognizer.results.ResultTableSchema;
+import io.facerec.recognizer.testing.Dynalite;
+import io.facerec.recognizer.testing.S3Server;
+import io.facerec.recognizer.testing.TestData;
+import io.facerec.recognizer.testing.WebhookReceiver;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * Warm handler time per frame on loopback (S3 get + engine + DynamoDB put + webhook), the engine's
+ * share of it, and init time to the first frame. Prints figures; asserts nothing.
+ * Run: bin/bench-handler [frames]
+ */
+public final class HandlerBench {
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 60;
+        String bucket = "bench-frames";
+        try (S3Server s3s = new S3Server(null); Dynalite dyn = Dynalite.start();
+             WebhookReceiver hook = WebhookReceiver.start("bench-secret")) {
+            var s3 = s3s.client();
+            var ddb = dyn.client();
+            s3.createBucket(b -> b.bucket(bucket));
+            ResultTableSchema.ensure(ddb, "bench");
+            byte[] enrolPhoto = Files.readAllBytes(TestData.path("face_recognition/images/joe_biden/biden.jpg"));
+            s3.putObject(b -> b.bucket(bucket).key("enroll/joe_biden/a.jpg"), RequestBody.fromBytes(enrolPhoto));
+            Map<String, String> env = Map.of("RESULTS_TABLE", "bench", "GALLERY_BUCKET", bucket,
+                    "NEXTJS_WEBHOOK_URL", hook.url().toString(), "FACIAL_RECOGNITION_WEBHOOK_SECRET", "bench-secret",
+                    "AWS_ENDPOINT_URL_S3", s3s.endpoint().toString(), "AWS_ENDPOINT_URL_DYNAMODB", dyn.endpoint().toString(),
+                    "WEBHOOK_COOLDOWN_S", "0");
+
+            long t0 = System.nanoTime();
+            RecognizerHandler handler = new RecognizerHandler(Recognizer.create(RecognizerConfig.from(env), s3, ddb,
+                    arn -> null, Clock.systemUTC()));
+            long initMs = (System.nanoTime() - t0) / 1_000_000;
+            handler.handleRequest(io.facerec.recognizer.handler.BenchEvents.created(bucket, "enroll/joe_biden/a.jpg",
+                    enrolPhoto.length), null);
+
+            byte[] frame = vgaFrame();
+            long[] times = new long[n];
+            long firstMs = 0;
+            for (int i = 0; i < n; i++) {
+                String key = new FrameKey("bench", 1_795_000_000_000L + i * 1000L, i).toKey();
+                s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(frame));
+                var event = io.facerec.recognizer.handler.BenchEvents.created(bucket, key, frame.length);
+                long s = System.nanoTime();
+                handler.handleRequest(event, null);
+                times[i] = System.nanoTime() - s;
+                if (i == 0) {
+                    firstMs = (System.nanoTime() - t0) / 1_000_000;
+                }
+            }
+            long[] engine = new long[n];
+            try (FaceEngine e = FaceEngine.load(EngineConfig.defaults(), null)) {
+                for (int i = 0; i < n; i++) {
+                    long s = System.nanoTime();
+                    e.analyze(frame, "f");
+                    engine[i] = System.nanoTime() - s;
+                }
+            }
+            // what the loopback servers themselves cost per call
+            long[] get = new long[n];
+            long[] put = new long[n];
+            long[] post = new long[n];
+            var http = java.net.http.HttpClient.newHttpClient();
+            String lastKey = new FrameKey("bench", 1_795_000_000_000L, 0).toKey();
+            for (int i = 0; i < n; i++) {
+                long s = System.nanoTime();
+                s3.getObjectAsBytes(b -> b.bucket(bucket).key(lastKey));
+                get[i] = System.nanoTime() - s;
+                final int k = i;
+                s = System.nanoTime();
+                ddb.putItem(b -> b.tableName("bench").item(Map.of("pk",
+                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("X#" + k),
+                        "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("-"))));
+                put[i] = System.nanoTime() - s;
+                s = System.nanoTime();
+                http.send(java.net.http.HttpRequest.newBuilder(hook.url()).POST(
+                        java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding());
+                post[i] = System.nanoTime() - s;
+            }
+            Arrays.sort(get);
+            Arrays.sort(put);
+            Arrays.sort(post);
+            int delivered = hook.deliveries().size() - n;
+            long[] warm = Arrays.copyOfRange(times, Math.min(10, n / 2), n);
+            long[] warmEngine = Arrays.copyOfRange(engine, Math.min(10, n / 2), n);
+            Arrays.sort(warm);
+            Arrays.sort(warmEngine);
+            System.out.printf(Locale.ROOT, "init (models loaded and primed, gallery read): %d ms%n", initMs);
+            System.out.printf(Locale.ROOT, "init to first frame recorded and announced (enrolment included): %d ms%n", firstMs);
+            System.out.printf(Locale.ROOT, "warm handler per frame over %d frames: p50 %.1f ms, p95 %.1f ms%n",
+                    warm.length, pct(warm, 0.5), pct(warm, 0.95));
+            System.out.printf(Locale.ROOT, "engine alone (decode + detect + align + embed): p50 %.1f ms (%.0f%% of the handler)%n",
+                    pct(warmEngine, 0.5), 100 * pct(warmEngine, 0.5) / pct(warm, 0.5));
+            System.out.printf(Locale.ROOT, "loopback servers per call, p50: S3Proxy GET %.1f ms, dynalite PutItem %.1f ms,"
+                    + " webhook POST %.1f ms (a frame makes 1 GET, 3-4 DynamoDB writes and 1 POST)%n",
+                    pct(get, 0.5), pct(put, 0.5), pct(post, 0.5));
+            System.out.printf(Locale.ROOT, "webhook deliveries: %d of %d frames%n", delivered, n);
+            for (String arch : List.of("arm64", "x86_64")) {
+                Path jar = Path.of("target/recognizer-" + arch + ".jar");
+                if (Files.exists(jar)) {
+                    System.out.printf(Locale.ROOT, "jar %s: %.1f MB%n", jar, Files.size(jar) / 1e6);
+                }
+            }
+        }
+    }
+
+    static double pct(long[] sorted, double p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.floor(p * sorted.length))] / 1e6;
+    }
+
+    /** A 640x480 frame with one face, as a camera would send. */
+    static byte[] vgaFrame() throws Exception {
+        var img = new io.facerec.recognizer.image.ImageDecoder()
+                .decode(Files.readAllBytes(TestData.path("face_recognition/images/joe_biden/biden2.jpg")), "b");
+        var small = img.resize(640, 480);
+        return io.facerec.recognizer.testing.Jpegs.encode(small);
+    }
+}

@@ -1,0 +1,67 @@
+package io.facerec.recognizer.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RecognizerConfigTest {
+    static Map<String, String> base() {
+        Map<String, String> env = new HashMap<>();
+        env.put("RESULTS_TABLE", "t");
+        env.put("GALLERY_BUCKET", "b");
+        return env;
+    }
+
+    @Test
+    void defaults() {
+        RecognizerConfig c = RecognizerConfig.from(base());
+        assertEquals("gallery/", c.galleryPrefix());
+        assertEquals(0.5, c.thresholdFor(null));
+        assertEquals(0.42, c.thresholdFor(0.42), "the gallery's own threshold when THRESHOLD is unset");
+        assertEquals(30, c.webhookCooldown().toSeconds());
+        assertTrue(c.webhookUrl().isEmpty());
+        assertEquals(1.0, c.engine().downscale());
+    }
+
+    @Test
+    void everyProblemIsListedAtOnce() {
+        Map<String, String> env = new HashMap<>();
+        env.put("THRESHOLD", "0.6x");
+        env.put("DOWNSCALE", "2");
+        env.put("WEBHOOK_SEND_UNKNOWN", "maybe");
+        env.put("NEXTJS_WEBHOOK_URL", "ftp://host/x?token=abc123");
+        var e = assertThrows(ConfigException.class, () -> RecognizerConfig.from(env));
+        assertEquals(List.of("RESULTS_TABLE is required", "GALLERY_BUCKET is required",
+                "THRESHOLD must be a number, got '0.6x'", "DOWNSCALE must be between 0.01 and 1.0, got 2",
+                "NEXTJS_WEBHOOK_URL must be an http(s) URL with a host",
+                "WEBHOOK_SEND_UNKNOWN must be true or false, got 'maybe'"), e.problems());
+        assertFalse(e.getMessage().contains("abc123"), "a URL's token is not echoed");
+    }
+
+    @Test
+    void webhookWithoutSecretIsRefusedAndSecretIsNeverPrinted() {
+        Map<String, String> env = base();
+        env.put("NEXTJS_WEBHOOK_URL", "https://app.example.com/api/facial-recognition/webhook");
+        assertThrows(ConfigException.class, () -> RecognizerConfig.from(env));
+        env.put("FACIAL_RECOGNITION_WEBHOOK_SECRET", "very-secret-value");
+        RecognizerConfig c = RecognizerConfig.from(env);
+        assertFalse(c.toString().contains("very-secret-value"), c.toString());
+        assertTrue(c.toString().contains("secret=from env"));
+    }
+
+    @Test
+    void cameraStreamsAndPrefixNormalisation() {
+        Map<String, String> env = base();
+        env.put("CAMERA_STREAM_URLS", "door=http://10.0.0.5:81/stream, yard=http://10.0.0.6:81/stream");
+        env.put("GALLERY_PREFIX", "faces");
+        RecognizerConfig c = RecognizerConfig.from(env);
+        assertEquals("http://10.0.0.6:81/stream", c.cameraStreamUrls().get("yard"));
+        assertEquals("faces/", c.galleryPrefix());
+    }
+}

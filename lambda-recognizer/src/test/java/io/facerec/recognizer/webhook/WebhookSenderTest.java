@@ -1,0 +1,62 @@
+package io.facerec.recognizer.webhook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import io.facerec.model.webhook.WebhookSigner;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class WebhookSenderTest {
+    @Test
+    void retryAfterAsSecondsOrHttpDate() {
+        assertEquals(Optional.of(3000L), WebhookSender.retryAfterMillis("3", 0));
+        long now = java.time.ZonedDateTime.parse("Wed, 21 Oct 2026 07:28:00 GMT",
+                java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+        assertEquals(Optional.of(5000L), WebhookSender.retryAfterMillis("Wed, 21 Oct 2026 07:28:05 GMT", now));
+        assertEquals(Optional.empty(), WebhookSender.retryAfterMillis("soon", 0));
+        assertEquals(Optional.empty(), WebhookSender.retryAfterMillis("-1", 0));
+    }
+
+    @Test
+    void backoffIsJitteredUnderACap() {
+        for (int a = 1; a < 30; a++) {
+            long b = WebhookSender.backoff(a);
+            assertTrue(b >= 0 && b <= Math.min(WebhookSender.MAX_BACKOFF_MS, WebhookSender.BASE_BACKOFF_MS << Math.min(a - 1, 20)));
+        }
+    }
+
+    @Test
+    void retryAfterLongerThanTheTimeLeftGivesUpInsteadOfOverrunning() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        AtomicInteger hits = new AtomicInteger();
+        server.createContext("/", ex -> {
+            hits.incrementAndGet();
+            ex.getResponseHeaders().add("Retry-After", "30");
+            ex.sendResponseHeaders(429, -1);
+            ex.close();
+        });
+        server.start();
+        try {
+            List<Long> slept = new ArrayList<>();
+            WebhookSender s = new WebhookSender(HttpClient.newHttpClient(),
+                    URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"), new WebhookSigner("k"),
+                    Duration.ofSeconds(2), 5, slept::add, System::currentTimeMillis);
+            WebhookSender.Outcome o = s.deliver("id", new byte[0], System.currentTimeMillis() + 5000);
+            assertEquals(WebhookSender.Status.GAVE_UP, o.status());
+            assertEquals(1, hits.get());
+            assertEquals(List.of(), slept, "did not wait 30 s with 5 s left");
+            assertTrue(o.detail().contains("would pass the deadline"), o.detail());
+        } finally {
+            server.stop(0);
+        }
+    }
+}
