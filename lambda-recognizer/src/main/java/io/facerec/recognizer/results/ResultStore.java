@@ -9,11 +9,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 
 /**
  * Frame results, sightings, enrolment status and webhook cooldowns in one DynamoDB table; the key
@@ -145,12 +143,6 @@ public final class ResultStore {
         item.put("photos", AttributeValue.fromM(p));
         item.put("updatedAt", s(ResultKeys.time(at)));
         ddb.putItem(b -> b.tableName(table).item(item));
-    }
-
-    public Optional<Map<String, AttributeValue>> getEnrolment(String name) {
-        GetItemResponse got = ddb.getItem(b -> b.tableName(table).consistentRead(true)
-                .key(Map.of(ResultKeys.PK, s(ResultKeys.enrolmentPk(name)), ResultKeys.SK, s("STATUS"))));
-        return got.hasItem() && !got.item().isEmpty() ? Optional.of(got.item()) : Optional.empty();
     }
 
     private void ttl(Map<String, AttributeValue> item, Instant captureTime) {

@@ -1,0 +1,45 @@
+package io.facerec.cdk;
+
+import java.util.List;
+import software.amazon.awscdk.services.dynamodb.ITable;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.logs.ILogGroup;
+import software.amazon.awscdk.services.s3.IBucket;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
+
+/**
+ * Every permission of the recognizer and the forwarder, in one place. iam-policies/ holds the same
+ * documents as JSON, and a test keeps the two from drifting apart.
+ */
+public final class RecognizerPermissions {
+    public static final String FRAMES = "frames/";
+    public static final String ENROLL = "enroll/";
+    public static final String GALLERY = "gallery/";
+
+    private RecognizerPermissions() {
+    }
+
+    public static List<PolicyStatement> recognizer(IBucket bucket, ITable table, ISecret secret, ILogGroup logs) {
+        return List.of(
+                allow("WriteOwnLogs", List.of("logs:CreateLogStream", "logs:PutLogEvents"), List.of(logs.getLogGroupArn())),
+                allow("ReadFramesAndEnrolmentPhotos", List.of("s3:GetObject"),
+                        List.of(bucket.arnForObjects(FRAMES + "*"), bucket.arnForObjects(ENROLL + "*"))),
+                allow("ReadWriteGallery", List.of("s3:GetObject", "s3:PutObject"), List.of(bucket.arnForObjects(GALLERY + "*"))),
+                // listing lets a missing gallery file read as 404 (not 403), and enrolment list a person's photos
+                allow("ListBucket", List.of("s3:ListBucket"), List.of(bucket.getBucketArn())),
+                allow("WriteResults", List.of("dynamodb:PutItem", "dynamodb:UpdateItem"), List.of(table.getTableArn())),
+                allow("ReadWebhookSecret", List.of("secretsmanager:GetSecretValue"), List.of(secret.getSecretArn())));
+        // sending failed events to the queue is granted by CDK with the on-failure destination
+    }
+
+    /** The forwarder may put frames, and nothing else. */
+    public static List<PolicyStatement> forwarder(IBucket bucket) {
+        return List.of(allow("PutFrames", List.of("s3:PutObject"), List.of(bucket.arnForObjects(FRAMES + "*"))));
+    }
+
+    static PolicyStatement allow(String sid, List<String> actions, List<String> resources) {
+        return PolicyStatement.Builder.create().sid(sid).effect(Effect.ALLOW).actions(actions).resources(resources).build();
+    }
+
+}

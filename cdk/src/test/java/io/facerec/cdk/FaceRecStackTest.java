@@ -1,0 +1,171 @@
+package io.facerec.cdk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.facerec.model.result.ResultKeys;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+/** Template assertions for each resource the deployment promises. */
+class FaceRecStackTest {
+    static Template dev;
+    static Map<String, Object> json;
+
+    @BeforeAll
+    static void synth() {
+        dev = Synth.template(Map.of("webhookUrl", "https://app.example.com/api/facial-recognition/webhook",
+                "alarmEmail", "ops@example.com"));
+        json = dev.toJSON();
+    }
+
+    @Test
+    void bucketIsPrivateEncryptedVersionedLoggedAndTlsOnly() {
+        dev.hasResourceProperties("AWS::S3::Bucket", Match.objectLike(Map.of(
+                "PublicAccessBlockConfiguration", Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true,
+                        "IgnorePublicAcls", true, "RestrictPublicBuckets", true),
+                "VersioningConfiguration", Map.of("Status", "Enabled"),
+                "LoggingConfiguration", Match.objectLike(Map.of("LogFilePrefix", "frames-bucket/")),
+                "BucketEncryption", Match.objectLike(Map.of("ServerSideEncryptionConfiguration",
+                        List.of(Map.of("ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "AES256"))))))));
+        dev.hasResourceProperties("AWS::S3::BucketPolicy", Match.objectLike(Map.of("PolicyDocument", Match.objectLike(Map.of(
+                "Statement", Match.arrayWith(List.of(Match.objectLike(Map.of("Effect", "Deny",
+                        "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))))));
+    }
+
+    @Test
+    void framesArchiveToGlacierThenExpireAndOtherPrefixesNeverArchive() {
+        dev.hasResourceProperties("AWS::S3::Bucket", Match.objectLike(Map.of("LifecycleConfiguration", Map.of("Rules",
+                Match.arrayWith(List.of(
+                        Match.objectLike(Map.of("Id", "archive-then-expire-frames", "Prefix", "frames/", "Status", "Enabled",
+                                "ExpirationInDays", 365,
+                                "Transitions", List.of(Map.of("StorageClass", "GLACIER", "TransitionInDays", 30)))),
+                        Match.objectLike(Map.of("Id", "abort-incomplete-uploads",
+                                "AbortIncompleteMultipartUpload", Map.of("DaysAfterInitiation", 1)))))))));
+        String rules = json.toString();
+        assertFalse(rules.contains("Prefix=gallery/, Status=Enabled, Transitions"), "gallery/ is never archived");
+        assertFalse(rules.matches("(?s).*Prefix=enroll/.*Transitions.*"), "enroll/ is never archived");
+    }
+
+    @Test
+    void recognizerIsJava25Arm64WithSnapStartBehindAnAlias() {
+        dev.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Runtime", "java25", "Architectures", List.of("arm64"), "MemorySize", 2048, "Timeout", 30,
+                "Handler", FaceRecStack.HANDLER, "ReservedConcurrentExecutions", 10,
+                "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
+                "LoggingConfig", Match.objectLike(Map.of("LogFormat", "JSON")),
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                        "OPT_OUT_TRACKING", "true", "GALLERY_PREFIX", "gallery/",
+                        "NEXTJS_WEBHOOK_URL", "https://app.example.com/api/facial-recognition/webhook",
+                        "RESULT_TTL_DAYS", "30", "WEBHOOK_SECRET_ARN", Match.anyValue(),
+                        "RESULTS_TABLE", Match.anyValue(), "GALLERY_BUCKET", Match.anyValue()))))));
+        dev.resourceCountIs("AWS::Lambda::Alias", 1);
+        dev.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Match.objectLike(Map.of(
+                "MaximumRetryAttempts", 2, "MaximumEventAgeInSeconds", 21600,
+                "DestinationConfig", Map.of("OnFailure", Map.of("Destination", Match.objectLike(Map.of(
+                        "Fn::GetAtt", Match.arrayWith(List.of("Arn")))))))));
+        dev.hasResourceProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 30));
+    }
+
+    @Test
+    void bucketNotifiesTheAliasForFramesAndEnrolment() {
+        var frames = Match.objectLike(Map.of("Events", List.of("s3:ObjectCreated:*"),
+                "Filter", Map.of("Key", Map.of("FilterRules", List.of(
+                        Map.of("Name", "suffix", "Value", ".jpg"), Map.of("Name", "prefix", "Value", "frames/")))),
+                "LambdaFunctionArn", Map.of("Ref", Match.stringLikeRegexp("RecognizerLive.*"))));
+        var enrolCreated = Match.objectLike(Map.of("Events", List.of("s3:ObjectCreated:*"),
+                "Filter", Map.of("Key", Map.of("FilterRules", List.of(Map.of("Name", "prefix", "Value", "enroll/"))))));
+        var enrolRemoved = Match.objectLike(Map.of("Events", List.of("s3:ObjectRemoved:*"),
+                "Filter", Map.of("Key", Map.of("FilterRules", List.of(Map.of("Name", "prefix", "Value", "enroll/"))))));
+        dev.hasResourceProperties("Custom::S3BucketNotifications", Match.objectLike(Map.of("NotificationConfiguration",
+                Map.of("LambdaFunctionConfigurations", Match.arrayWith(List.of(frames, enrolCreated, enrolRemoved))))));
+    }
+
+    @Test
+    void tableIsOnDemandWithRecoveryTtlAndTheIndexesTheRecognizerWrites() {
+        dev.hasResourceProperties("AWS::DynamoDB::Table", Match.objectLike(Map.of(
+                "BillingMode", "PAY_PER_REQUEST",
+                "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
+                "TimeToLiveSpecification", Map.of("AttributeName", ResultKeys.TTL, "Enabled", true),
+                "KeySchema", List.of(Map.of("AttributeName", ResultKeys.PK, "KeyType", "HASH"),
+                        Map.of("AttributeName", ResultKeys.SK, "KeyType", "RANGE")),
+                "GlobalSecondaryIndexes", Match.arrayWith(List.of(
+                        Match.objectLike(Map.of("IndexName", ResultKeys.BY_DAY)),
+                        Match.objectLike(Map.of("IndexName", ResultKeys.BY_PERSON)))),
+                "DeletionProtectionEnabled", false)));
+        Template prod = Synth.template(Map.of("envName", "prod"));
+        prod.hasResourceProperties("AWS::DynamoDB::Table", Match.objectLike(Map.of("DeletionProtectionEnabled", true)));
+        prod.hasResource("AWS::S3::Bucket", Match.objectLike(Map.of("DeletionPolicy", "Retain")));
+    }
+
+    @Test
+    void webhookSecretIsGeneratedNeverInClear() {
+        dev.hasResourceProperties("AWS::SecretsManager::Secret", Match.objectLike(Map.of(
+                "GenerateSecretString", Match.objectLike(Map.of("PasswordLength", 48, "ExcludePunctuation", true)))));
+        dev.findResources("AWS::SecretsManager::Secret").values().forEach(r -> assertFalse(
+                ((Map<?, ?>) ((Map<?, ?>) r).get("Properties")).containsKey("SecretString"), "no secret value in the template"));
+    }
+
+    @Test
+    void forwarderMayOnlyPutFrames() {
+        dev.hasResourceProperties("AWS::IAM::Role", Match.objectLike(Map.of("AssumeRolePolicyDocument",
+                Match.objectLike(Map.of("Statement", List.of(Match.objectLike(Map.of(
+                        "Principal", Map.of("Service", "ec2.amazonaws.com"), "Action", "sts:AssumeRole"))))),
+                "Description", "Edge forwarder on EC2")));
+        dev.hasResourceProperties("AWS::IAM::ManagedPolicy", Match.objectLike(Map.of("PolicyDocument", Map.of(
+                "Version", "2012-10-17",
+                "Statement", List.of(Map.of("Sid", "PutFrames", "Effect", "Allow", "Action", "s3:PutObject",
+                        "Resource", Map.of("Fn::Join", List.of("", List.of(
+                                Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("Frames.*"), "Arn")), "/frames/*")))))))));
+        dev.resourceCountIs("AWS::IAM::InstanceProfile", 1);
+    }
+
+    @Test
+    void alarmsGoToTheTopicAndADashboardExists() {
+        dev.resourceCountIs("AWS::CloudWatch::Alarm", 5);
+        dev.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
+                "MetricName", "Frames", "Namespace", "FaceRec", "ComparisonOperator", "LessThanThreshold",
+                "TreatMissingData", "breaching", "Period", 900)));
+        dev.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
+                "MetricName", "ApproximateNumberOfMessagesVisible")));
+        dev.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
+                "MetricName", "Duration", "Threshold", 24000)));
+        dev.hasResourceProperties("AWS::SNS::Subscription", Map.of("Protocol", "email", "Endpoint", "ops@example.com",
+                "TopicArn", Match.anyValue()));
+        dev.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
+        for (String out : List.of("BucketName", "TableName", "ForwarderRoleArn", "WebhookSecretArn", "DashboardUrl")) {
+            dev.hasOutput(out, Match.anyValue());
+        }
+    }
+
+    @Test
+    void x86CanBeChosenAndParametersReachTheResources() {
+        Template t = Synth.template(Map.of("architecture", "x86_64", "memoryMb", "3008", "timeoutSeconds", "60",
+                "archiveAfterDays", "7", "expireAfterDays", "90", "threshold", "0.55"));
+        t.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Architectures", List.of("x86_64"),
+                "MemorySize", 3008, "Timeout", 60,
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("THRESHOLD", "0.55"))))));
+        t.hasResourceProperties("AWS::S3::Bucket", Match.objectLike(Map.of("LifecycleConfiguration", Map.of("Rules",
+                Match.arrayWith(List.of(Match.objectLike(Map.of("ExpirationInDays", 90,
+                        "Transitions", List.of(Map.of("StorageClass", "GLACIER", "TransitionInDays", 7))))))))));
+    }
+
+    @Test
+    void invalidParametersStopTheSynthWithEveryReason() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Synth.template(Map.of("archiveAfterDays", "-3",
+                "architecture", "sparc", "expireAfterDays", "30", "alarmEmail", "not-an-email")));
+        assertTrue(e.getMessage().contains("archiveAfterDays must be between 1 and 3650; got -3"), e.getMessage());
+        assertTrue(e.getMessage().contains("architecture must be one of [arm64, x86_64]; got 'sparc'"));
+        assertTrue(e.getMessage().contains("alarmEmail must be an e-mail address"));
+        var order = assertThrows(IllegalArgumentException.class, () -> Synth.template(Map.of(
+                "archiveAfterDays", "400", "expireAfterDays", "365")));
+        assertEquals("invalid deployment parameters:\n  archiveAfterDays (400) must be less than expireAfterDays (365): "
+                + "frames cannot be archived after they expire", order.getMessage());
+    }
+}

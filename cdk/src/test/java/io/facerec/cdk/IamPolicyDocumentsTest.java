@@ -1,0 +1,219 @@
+package io.facerec.cdk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The JSON documents in iam-policies/: valid, current version, named resources wherever a resource
+ * can be named, and, for the forwarder and the recognizer, exactly the grants of the synthesized stack.
+ */
+class IamPolicyDocumentsTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Path DIR = Path.of(System.getProperty("facerec.root", "..")).resolve("iam-policies");
+    /** Actions with no resource-level permissions, where "*" is the only possible resource. */
+    static final Set<String> STAR_ONLY = Set.of("ecr:GetAuthorizationToken", "cloudwatch:PutMetricData");
+    static final List<String> EXPECTED = List.of("cloudwatch-policy.json", "ec2-deploy-policy.json",
+            "ec2-trust-policy.json", "ecr-policy.json", "forwarder-policy.json", "recognizer-policy.json",
+            "s3-backup-policy.json");
+    static JsonNode template;
+
+    @BeforeAll
+    static void synth() {
+        template = JSON.valueToTree(Synth.template(Map.of()).toJSON());
+    }
+
+    static JsonNode doc(String name) throws Exception {
+        return JSON.readTree(DIR.resolve(name).toFile());
+    }
+
+    @Test
+    void everyDocumentParsesWithTheCurrentVersion() throws Exception {
+        List<String> found;
+        try (Stream<Path> files = Files.list(DIR)) {
+            found = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().toList();
+        }
+        assertEquals(EXPECTED, found);
+        for (String f : found) {
+            JsonNode d = doc(f);
+            assertEquals("2012-10-17", d.get("Version").asText(), f);
+            assertTrue(d.get("Statement").isArray() && !d.get("Statement").isEmpty(), f);
+            for (JsonNode st : d.get("Statement")) {
+                assertEquals("Allow", st.get("Effect").asText(), f + ": only allow statements");
+                assertTrue(st.has("Action"), f);
+            }
+        }
+    }
+
+    @Test
+    void resourcesAreNamedWhereverTheyCanBe() throws Exception {
+        for (String f : EXPECTED) {
+            for (JsonNode st : doc(f).get("Statement")) {
+                if (st.has("Principal")) {
+                    continue; // a trust policy names the principal, not resources
+                }
+                for (String r : strings(st.get("Resource"))) {
+                    if (r.equals("*")) {
+                        for (String a : strings(st.get("Action"))) {
+                            assertTrue(STAR_ONLY.contains(a), f + ": '*' resource for " + a + ", which can be scoped");
+                        }
+                    } else {
+                        assertTrue(r.startsWith("arn:aws:"), f + ": " + r);
+                    }
+                }
+                for (String a : strings(st.get("Action"))) {
+                    assertFalse(a.contains("*"), f + ": wildcard action " + a);
+                }
+            }
+        }
+        JsonNode cw = doc("cloudwatch-policy.json").get("Statement").get(1);
+        assertEquals("FaceRec/Forwarder", cw.at("/Condition/StringEquals/cloudwatch:namespace").asText(),
+                "PutMetricData on * is held to one namespace");
+    }
+
+    @Test
+    void forwarderDocumentGrantsExactlyWhatTheStackGrants() throws Exception {
+        assertEquals(grantsOfDocument("forwarder-policy.json"), grantsOfRole("ForwarderRole"));
+    }
+
+    @Test
+    void recognizerDocumentGrantsExactlyWhatTheStackGrants() throws Exception {
+        assertEquals(grantsOfDocument("recognizer-policy.json"), grantsOfRole("RecognizerRole"));
+    }
+
+    @Test
+    void trustPolicyMatchesTheForwarderRole() throws Exception {
+        JsonNode role = resource("AWS::IAM::Role", "ForwarderRole");
+        JsonNode st = role.at("/Properties/AssumeRolePolicyDocument/Statement/0");
+        JsonNode doc = doc("ec2-trust-policy.json").get("Statement").get(0);
+        assertEquals(doc.at("/Principal/Service").asText(), st.at("/Principal/Service").asText());
+        assertEquals(doc.get("Action").asText(), st.get("Action").asText());
+    }
+
+    /** "action resource" pairs of a document, its placeholders turned into the template's tokens. */
+    static Set<String> grantsOfDocument(String name) throws Exception {
+        Map<String, String> arnToToken = new LinkedHashMap<>();
+        arnToToken.put("arn:aws:s3:::${BucketName}", "${Frames.Arn}");
+        arnToToken.put("arn:aws:dynamodb:${Region}:${AccountId}:table/${TableName}", "${Results.Arn}");
+        arnToToken.put("arn:aws:secretsmanager:${Region}:${AccountId}:secret:${WebhookSecretName}-??????", "${WebhookSecret}");
+        arnToToken.put("arn:aws:logs:${Region}:${AccountId}:log-group:${RecognizerLogGroup}:*", "${RecognizerLogs.Arn}");
+        arnToToken.put("arn:aws:sqs:${Region}:${AccountId}:${FailureQueueName}", "${RecognizerFailures.Arn}");
+        Set<String> out = new TreeSet<>();
+        for (JsonNode st : doc(name).get("Statement")) {
+            for (String a : strings(st.get("Action"))) {
+                for (String r : strings(st.get("Resource"))) {
+                    String token = r;
+                    for (var e : arnToToken.entrySet()) {
+                        if (r.startsWith(e.getKey())) {
+                            token = e.getValue() + r.substring(e.getKey().length());
+                            break;
+                        }
+                    }
+                    out.add(a + " " + token);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Every grant of the policies attached to a role in the template, as "action token" pairs. */
+    static Set<String> grantsOfRole(String roleId) {
+        String roleLogicalId = logicalId("AWS::IAM::Role", roleId);
+        Set<String> out = new TreeSet<>();
+        template.get("Resources").fields().forEachRemaining(e -> {
+            JsonNode r = e.getValue();
+            String type = r.get("Type").asText();
+            JsonNode props = r.get("Properties");
+            boolean attached = false;
+            if (type.equals("AWS::IAM::Policy") || type.equals("AWS::IAM::ManagedPolicy")) {
+                for (JsonNode ref : props.path("Roles")) {
+                    attached |= ref.path("Ref").asText().equals(roleLogicalId);
+                }
+            }
+            if (type.equals("AWS::IAM::ManagedPolicy")) {
+                JsonNode roleManaged = template.at("/Resources/" + roleLogicalId + "/Properties/ManagedPolicyArns");
+                for (JsonNode ref : roleManaged) {
+                    attached |= ref.path("Ref").asText().equals(e.getKey());
+                }
+            }
+            if (attached) {
+                for (JsonNode st : props.at("/PolicyDocument/Statement")) {
+                    for (String a : strings(st.get("Action"))) {
+                        for (JsonNode res : st.get("Resource").isArray() ? st.get("Resource") : List.of(st.get("Resource"))) {
+                            out.add(a + " " + token(res));
+                        }
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
+    /** A CloudFormation value as a token: ${Construct.Attr} for GetAtt, ${Construct} for Ref, joins concatenated. */
+    static String token(JsonNode v) {
+        if (v.isTextual()) {
+            return v.asText();
+        }
+        if (v.has("Fn::GetAtt")) {
+            return "${" + construct(v.get("Fn::GetAtt").get(0).asText()) + "." + v.get("Fn::GetAtt").get(1).asText() + "}";
+        }
+        if (v.has("Ref")) {
+            return "${" + construct(v.get("Ref").asText()) + "}";
+        }
+        if (v.has("Fn::Join")) {
+            StringBuilder b = new StringBuilder();
+            for (JsonNode part : v.get("Fn::Join").get(1)) {
+                b.append(token(part));
+            }
+            return b.toString();
+        }
+        return v.toString();
+    }
+
+    /** Logical ids end in an 8-character hash: FramesA1B84456 -> Frames. */
+    static String construct(String logicalId) {
+        return logicalId.matches(".*[0-9A-F]{8}") ? logicalId.substring(0, logicalId.length() - 8) : logicalId;
+    }
+
+    static String logicalId(String type, String construct) {
+        List<String> ids = new ArrayList<>();
+        template.get("Resources").fields().forEachRemaining(e -> {
+            if (e.getValue().get("Type").asText().equals(type) && construct(e.getKey()).equals(construct)) {
+                ids.add(e.getKey());
+            }
+        });
+        assertEquals(1, ids.size(), type + " " + construct + ": " + ids);
+        return ids.get(0);
+    }
+
+    static JsonNode resource(String type, String construct) {
+        return template.get("Resources").get(logicalId(type, construct));
+    }
+
+    static List<String> strings(JsonNode n) {
+        List<String> out = new ArrayList<>();
+        if (n == null) {
+            return out;
+        }
+        if (n.isArray()) {
+            n.forEach(x -> out.add(x.asText()));
+        } else {
+            out.add(n.asText());
+        }
+        return out;
+    }
+}
