@@ -176,6 +176,9 @@ public final class FaceRecStack extends Stack {
                 .environment(env)
                 .build();
         fn.getNode().addDependency(recognizerPolicy);
+        Validations.of(fn).acknowledge(Acknowledgment.builder().id("Annotation::@aws-cdk/aws-lambda:snapStartRequirePublish")
+                .reason("The function is published: the live alias below points at its current version, and S3 "
+                        + "invokes the alias.").build());
         Alias live = Alias.Builder.create(this, "RecognizerLive").aliasName("live").version(fn.getCurrentVersion()).build();
         live.configureAsyncInvoke(EventInvokeConfigOptions.builder()
                 .onFailure(new SqsDestination(onFailure))
