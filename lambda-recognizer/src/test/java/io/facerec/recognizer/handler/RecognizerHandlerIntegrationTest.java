@@ -15,10 +15,10 @@ import io.facerec.model.gallery.NpyCodec;
 import io.facerec.model.result.ResultKeys;
 import io.facerec.recognizer.config.RecognizerConfig;
 import io.facerec.recognizer.results.ResultTableSchema;
-import io.facerec.recognizer.testing.Dynalite;
-import io.facerec.recognizer.testing.S3Server;
+import io.facerec.loopback.Dynalite;
+import io.facerec.loopback.S3Server;
 import io.facerec.recognizer.testing.TestData;
-import io.facerec.recognizer.testing.WebhookReceiver;
+import io.facerec.loopback.WebhookReceiver;
 import java.io.ByteArrayInputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -301,7 +301,7 @@ class RecognizerHandlerIntegrationTest {
 
     @Test
     void deadWebhookNeverLosesTheRecord() throws Exception {
-        int closed = io.facerec.recognizer.testing.NodeProcess.freePort();
+        int closed = io.facerec.loopback.NodeProcess.freePort();
         RecognizerHandler h = handler(Map.of("NEXTJS_WEBHOOK_URL", "http://127.0.0.1:" + closed + "/hook",
                 "WEBHOOK_MAX_ATTEMPTS", "2"));
         Map<String, Object> out = put(h, frameKey("deadhook"), photo("face_recognition/images/joe_biden/biden.jpg"));

@@ -1,4 +1,4 @@
-package io.facerec.recognizer.testing;
+package io.facerec.loopback;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

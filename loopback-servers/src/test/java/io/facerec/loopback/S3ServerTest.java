@@ -1,4 +1,4 @@
-package io.facerec.recognizer.testing;
+package io.facerec.loopback;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.facerec.recognizer.testing;
+package io.facerec.loopback;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -20,6 +20,11 @@ public final class S3Server implements AutoCloseable {
     private final URI endpoint;
 
     public S3Server(Path dir) throws Exception {
+        this(dir, 0);
+    }
+
+    /** On {@code port} (0: any free one), storing under {@code dir} (null: in memory). */
+    public S3Server(Path dir, int port) throws Exception {
         Properties p = new Properties();
         String provider = "transient-nio2";
         if (dir != null) {
@@ -28,7 +33,7 @@ public final class S3Server implements AutoCloseable {
         }
         proxy = S3Proxy.builder()
                 .blobStore(BlobStores.create(provider, p))
-                .endpoint(URI.create("http://127.0.0.1:0"))
+                .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                 .build();
         proxy.start();

@@ -1,4 +1,4 @@
-package io.facerec.recognizer.testing;
+package io.facerec.loopback;
 
 import java.io.BufferedReader;
 import java.io.IOException;
