@@ -192,7 +192,7 @@ public final class FaceCommand {
         List<Double> impostor = new ArrayList<>();
         for (int i = 0; i < emb.size(); i++) {
             for (int j = i + 1; j < emb.size(); j++) {
-                double s = dot(emb.get(i), emb.get(j));
+                double s = LeaveOneOut.dot(emb.get(i), emb.get(j));
                 (who.get(i).equals(who.get(j)) ? genuine : impostor).add(s);
             }
         }
@@ -200,27 +200,7 @@ public final class FaceCommand {
             err.println("face: " + dir + ": need at least two people and one person with two photos");
             return 1;
         }
-        // leave-one-out rank-1: each photo whose person has another photo, against all the others
-        int correct = 0;
-        int probes = 0;
-        for (int i = 0; i < emb.size(); i++) {
-            if (java.util.Collections.frequency(who, who.get(i)) < 2) {
-                continue;
-            }
-            probes++;
-            int best = -1;
-            double bestS = -2;
-            for (int j = 0; j < emb.size(); j++) {
-                double s = j == i ? -2 : dot(emb.get(i), emb.get(j));
-                if (s > bestS) {
-                    bestS = s;
-                    best = j;
-                }
-            }
-            if (who.get(best).equals(who.get(i))) {
-                correct++;
-            }
-        }
+        LeaveOneOut loo = LeaveOneOut.of(who, emb);
         VerificationStats st = new VerificationStats(
                 genuine.stream().mapToDouble(Double::doubleValue).toArray(),
                 impostor.stream().mapToDouble(Double::doubleValue).toArray());
@@ -242,8 +222,8 @@ public final class FaceCommand {
         r.put("tarAtThreshold", st.tar(t));
         r.put("farAtThreshold", st.far(t));
         r.put("falseAcceptsAtThreshold", Math.round(st.far(t) * st.impostorCount()));
-        r.put("rank1Probes", probes);
-        r.put("rank1", (double) correct / probes);
+        r.put("rank1Probes", loo.probes());
+        r.put("rank1", loo.rank1());
         r.put("hardestImpostor", impostor.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
         r.put("weakestGenuine", genuine.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN));
         if (o.json()) {
@@ -276,14 +256,6 @@ public final class FaceCommand {
     static boolean isImageName(Path p) {
         String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
         return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png");
-    }
-
-    private static double dot(float[] a, float[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
     }
 
     private static double round(double v) {

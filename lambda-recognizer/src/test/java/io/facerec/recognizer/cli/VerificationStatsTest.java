@@ -37,4 +37,18 @@ class VerificationStatsTest {
         assertEquals(1, Math.round(s.far(r[1]) * 1000), "exactly one impostor of 1000 accepted");
         assertEquals(2 / 3.0, r[0], 1e-12);
     }
+
+    @Test
+    void leaveOneOutCountsOnlyPeopleWithTwoPhotosAndNamesTheMisses() {
+        float[] a1 = {1, 0};
+        float[] a2 = {0.9f, 0.1f};
+        float[] b1 = {0, 1};
+        float[] b2 = {0.95f, 0.05f}; // b's second photo looks like a
+        float[] c1 = {-1, 0};
+        LeaveOneOut l = LeaveOneOut.of(java.util.List.of("a", "a", "b", "b", "c"), java.util.List.of(a1, a2, b1, b2, c1));
+        assertEquals(4, l.probes(), "c has one photo: not a probe");
+        // a1's nearest is b2 (0.95 > 0.9); b1's is a2; b2's is a1
+        assertEquals(java.util.List.of("0:a->b", "2:b->a", "3:b->a"), l.misses());
+        assertEquals(0.25, l.rank1(), 1e-12);
+    }
 }

@@ -117,28 +117,9 @@ class FaceEngineIntegrationTest {
             who.add(p.person());
             emb.add(engine.analyze(bytes, p.file().toString()).faces().get(0).embedding());
         }
-        List<String> wrong = new ArrayList<>();
-        int probes = 0;
-        for (int i = 0; i < emb.size(); i++) {
-            if (java.util.Collections.frequency(who, who.get(i)) < 2) {
-                continue;
-            }
-            probes++;
-            int best = -1;
-            double bestS = -2;
-            for (int j = 0; j < emb.size(); j++) {
-                double s = j == i ? -2 : dot(emb.get(i), emb.get(j));
-                if (s > bestS) {
-                    bestS = s;
-                    best = j;
-                }
-            }
-            if (!who.get(best).equals(who.get(i))) {
-                wrong.add(i + ":" + who.get(i) + "->" + who.get(best));
-            }
-        }
-        assertTrue(probes >= 80, "probes: " + probes);
-        assertEquals(List.of(), wrong);
+        var loo = io.facerec.recognizer.cli.LeaveOneOut.of(who, emb);
+        assertTrue(loo.probes() >= 80, "probes: " + loo.probes());
+        assertEquals(List.of(), loo.misses());
     }
 
     @Test
