@@ -54,6 +54,6 @@ public final class FaceRecApp {
             }
         }
         throw new IllegalArgumentException("recognizer jar " + jar.toAbsolutePath() + " not found: build it first with "
-                + "'mvn -q package -DskipTests -pl shared-model,lambda-recognizer -Dlambda.arch=" + p.architecture() + "'");
+                + "'mvn -q package -DskipTests -pl lambda-recognizer -am'");
     }
 }

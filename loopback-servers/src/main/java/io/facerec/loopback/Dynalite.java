@@ -13,14 +13,29 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class Dynalite extends NodeProcess {
     private final URI endpoint;
 
-    private Dynalite(int port) throws Exception {
-        super(List.of("node_modules/dynalite/cli.js", "--port", Integer.toString(port), "--host", "127.0.0.1"), Map.of());
+    private Dynalite(int port, java.nio.file.Path dataDir) throws Exception {
+        super(args(port, dataDir), Map.of());
         waitForPort(port, 15_000);
         endpoint = URI.create("http://127.0.0.1:" + port);
     }
 
     public static Dynalite start() throws Exception {
-        return new Dynalite(freePort());
+        return new Dynalite(freePort(), null);
+    }
+
+    /** On {@code port}, keeping its tables under {@code dataDir} (so a second start finds them). */
+    public static Dynalite start(int port, java.nio.file.Path dataDir) throws Exception {
+        return new Dynalite(port, dataDir);
+    }
+
+    private static List<String> args(int port, java.nio.file.Path dataDir) {
+        List<String> a = new java.util.ArrayList<>(List.of("node_modules/dynalite/cli.js", "--port", Integer.toString(port),
+                "--host", "127.0.0.1"));
+        if (dataDir != null) {
+            a.add("--path");
+            a.add(dataDir.toAbsolutePath().toString());
+        }
+        return a;
     }
 
     public URI endpoint() {

@@ -25,6 +25,12 @@ public final class S3Server implements AutoCloseable {
 
     /** On {@code port} (0: any free one), storing under {@code dir} (null: in memory). */
     public S3Server(Path dir, int port) throws Exception {
+        this(dir, port, java.util.function.UnaryOperator.identity());
+    }
+
+    /** As above, with the store wrapped (the local stack raises S3 events from it). */
+    public S3Server(Path dir, int port, java.util.function.UnaryOperator<org.gaul.s3proxy.blobstore.BlobStore> wrap)
+            throws Exception {
         Properties p = new Properties();
         String provider = "transient-nio2";
         if (dir != null) {
@@ -32,7 +38,7 @@ public final class S3Server implements AutoCloseable {
             provider = "filesystem-nio2";
         }
         proxy = S3Proxy.builder()
-                .blobStore(BlobStores.create(provider, p))
+                .blobStore(wrap.apply(BlobStores.create(provider, p)))
                 .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                 .build();

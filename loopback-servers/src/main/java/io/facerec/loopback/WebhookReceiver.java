@@ -19,14 +19,24 @@ public final class WebhookReceiver extends NodeProcess {
     private final URI base;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private WebhookReceiver(String secret) throws Exception {
-        super(List.of("webhook-receiver.mjs", "--port", "0", "--secret-env", "WEBHOOK_SECRET"), Map.of("WEBHOOK_SECRET", secret));
+    private WebhookReceiver(String secret, int port) throws Exception {
+        super(List.of("webhook-receiver.mjs", "--port", Integer.toString(port), "--secret-env", "WEBHOOK_SECRET"),
+                Map.of("WEBHOOK_SECRET", secret));
         String line = waitForLine("webhook-receiver listening on ", 15_000);
         base = URI.create("http://127.0.0.1:" + line.substring(line.lastIndexOf(' ') + 1).strip());
     }
 
     public static WebhookReceiver start(String secret) throws Exception {
-        return new WebhookReceiver(secret);
+        return new WebhookReceiver(secret, 0);
+    }
+
+    public static WebhookReceiver start(String secret, int port) throws Exception {
+        return new WebhookReceiver(secret, port);
+    }
+
+    /** Every delivery so far, as the receiver's JSON. */
+    public String deliveriesJson() throws Exception {
+        return http.send(HttpRequest.newBuilder(base.resolve("/_deliveries")).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     /** Where the recognizer should POST. */

@@ -6,7 +6,7 @@ import io.facerec.recognizer.engine.EngineConfig;
 import io.facerec.recognizer.engine.FaceEngine;
 import io.facerec.recognizer.handler.Recognizer;
 import io.facerec.recognizer.handler.RecognizerHandler;
-import io.facerec.recognizer.results.ResultTableSchema;
+import io.facerec.loopback.ResultTableSchema;
 import io.facerec.loopback.Dynalite;
 import io.facerec.loopback.S3Server;
 import io.facerec.recognizer.testing.TestData;

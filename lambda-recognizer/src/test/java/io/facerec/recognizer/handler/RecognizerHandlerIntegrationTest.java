@@ -14,7 +14,7 @@ import io.facerec.model.gallery.Gallery;
 import io.facerec.model.gallery.NpyCodec;
 import io.facerec.model.result.ResultKeys;
 import io.facerec.recognizer.config.RecognizerConfig;
-import io.facerec.recognizer.results.ResultTableSchema;
+import io.facerec.loopback.ResultTableSchema;
 import io.facerec.loopback.Dynalite;
 import io.facerec.loopback.S3Server;
 import io.facerec.recognizer.testing.TestData;

@@ -1,4 +1,4 @@
-package io.facerec.recognizer.results;
+package io.facerec.loopback;
 
 import io.facerec.model.result.ResultKeys;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;

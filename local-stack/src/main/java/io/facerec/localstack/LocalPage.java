@@ -1,0 +1,266 @@
+package io.facerec.localstack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.facerec.loopback.WebhookReceiver;
+import io.facerec.model.result.ResultKeys;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/**
+ * The page: the live feed (each frame with its face boxes and names), the latest webhook deliveries
+ * and whether their signatures verified, counts per person, who is in the gallery, and enrolment by
+ * upload or by dropping photos in {@code enroll-inbox/<name>/}.
+ */
+public final class LocalPage implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpServer server;
+    private final S3Client s3;
+    private final DynamoDbClient ddb;
+    private final WebhookReceiver receiver;
+    private final LambdaRuntimeApi runtime;
+    private final String bucket;
+    private final String table;
+    private final List<String> cameras;
+    private final Path inbox;
+    private final Set<String> uploaded = new HashSet<>();
+    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "enroll-inbox");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public LocalPage(int port, S3Client s3, DynamoDbClient ddb, WebhookReceiver receiver, LambdaRuntimeApi runtime,
+                     String bucket, String table, List<String> cameras, Path inbox) throws IOException {
+        this.s3 = s3;
+        this.ddb = ddb;
+        this.receiver = receiver;
+        this.runtime = runtime;
+        this.bucket = bucket;
+        this.table = table;
+        this.cameras = cameras;
+        this.inbox = Files.createDirectories(inbox);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "page");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.createContext("/", this::index);
+        server.createContext("/api/state", ex -> safe(ex, () -> send(ex, 200, "application/json", JSON.writeValueAsBytes(state()))));
+        server.createContext("/api/frame", this::frame);
+        server.createContext("/api/enroll", this::enroll);
+        server.start();
+        poller.scheduleWithFixedDelay(this::scanInbox, 1, 2, TimeUnit.SECONDS);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    ObjectNode state() throws Exception {
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode frames = out.putArray("frames");
+        for (String cam : cameras) {
+            var items = ddb.query(b -> b.tableName(table).keyConditionExpression("pk = :p").scanIndexForward(false).limit(12)
+                    .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(ResultKeys.cameraPk(cam))))).items();
+            for (var it : items) {
+                ObjectNode f = frames.addObject();
+                f.put("camera", it.get("cameraId").s()).put("time", it.get("captureTime").s()).put("key", it.get("s3Key").s())
+                        .put("width", num(it, "width")).put("height", num(it, "height"))
+                        .put("ms", num(it, "processingMs"));
+                if (it.containsKey("error")) {
+                    f.put("error", it.get("error").s());
+                }
+                if (it.containsKey("galleryProblem")) {
+                    f.put("galleryProblem", it.get("galleryProblem").s());
+                }
+                ArrayNode faces = f.putArray("faces");
+                for (AttributeValue fv : it.get("faces").l()) {
+                    var m = fv.m();
+                    ObjectNode face = faces.addObject();
+                    AttributeValue label = m.get("label");
+                    face.put("label", label.nul() != null && label.nul() ? "unmatched" : label.s());
+                    face.put("known", m.get("known").bool());
+                    face.put("similarity", Double.parseDouble(m.get("similarity").n()));
+                    var box = m.get("box").m();
+                    face.putObject("box").put("left", num(box, "left")).put("top", num(box, "top"))
+                            .put("right", num(box, "right")).put("bottom", num(box, "bottom"));
+                }
+            }
+        }
+        JsonNode deliveries = JSON.readTree(receiver.deliveriesJson());
+        ArrayNode latest = out.putArray("deliveries");
+        Map<String, Integer> counts = new TreeMap<>();
+        for (int i = deliveries.size() - 1; i >= 0; i--) {
+            JsonNode d = deliveries.get(i);
+            String name = d.at("/body/result/name").asText();
+            boolean ok = d.get("verified").asBoolean() && d.get("status").asInt() < 300;
+            if (ok && !d.get("duplicate").asBoolean()) {
+                counts.merge(name, 1, Integer::sum);
+            }
+            if (latest.size() < 15) {
+                latest.addObject().put("name", name).put("camera", d.at("/body/camera_id").asText())
+                        .put("confidence", d.at("/body/result/confidence").asDouble())
+                        .put("verified", d.get("verified").asBoolean()).put("status", d.get("status").asInt())
+                        .put("at", d.get("receivedAt").asText());
+            }
+        }
+        ObjectNode c = out.putObject("counts");
+        counts.forEach(c::put);
+        ObjectNode gallery = out.putObject("gallery");
+        try {
+            JsonNode labels = JSON.readTree(s3.getObjectAsBytes(b -> b.bucket(bucket).key("gallery/labels.json")).asByteArray());
+            Map<String, Integer> people = new TreeMap<>();
+            labels.forEach(l -> people.merge(l.asText(), 1, Integer::sum));
+            people.forEach(gallery::put);
+        } catch (NoSuchKeyException e) {
+            // nobody enrolled yet
+        }
+        ArrayNode enrol = out.putArray("enrolments");
+        var scan = ddb.scan(b -> b.tableName(table).filterExpression("#t = :e").expressionAttributeNames(Map.of("#t", "type"))
+                .expressionAttributeValues(Map.of(":e", AttributeValue.fromS("enrolment"))));
+        for (var it : scan.items()) {
+            ObjectNode e = enrol.addObject().put("name", it.get("name").s()).put("samples", num(it, "samples"));
+            ObjectNode photos = e.putObject("photos");
+            it.get("photos").m().forEach((k, v) -> photos.put(k, v.s()));
+        }
+        var st = runtime.stats();
+        out.putObject("invocations").put("succeeded", st.succeeded()).put("errors", st.errors())
+                .put("retries", st.retries()).put("failed", st.failed().size()).put("pending", runtime.pending());
+        return out;
+    }
+
+    private void frame(HttpExchange ex) throws IOException {
+        safe(ex, () -> {
+            String key = query(ex).get("key");
+            if (key == null || !key.startsWith("frames/")) {
+                send(ex, 400, "text/plain", "key must be a frames/ key".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            byte[] b = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
+            send(ex, 200, "image/jpeg", b);
+        });
+    }
+
+    private void enroll(HttpExchange ex) throws IOException {
+        safe(ex, () -> {
+            Map<String, String> q = query(ex);
+            String name = q.getOrDefault("name", "").strip();
+            String file = q.getOrDefault("file", "photo.jpg").replaceAll("[^A-Za-z0-9._ -]", "_");
+            if (!ex.getRequestMethod().equals("POST") || name.isEmpty() || name.contains("/")) {
+                send(ex, 400, "text/plain", "POST a photo with ?name=<person>&file=<name.jpg>".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            byte[] body;
+            try (InputStream in = ex.getRequestBody()) {
+                body = in.readNBytes(20 * 1024 * 1024);
+            }
+            s3.putObject(b -> b.bucket(bucket).key("enroll/" + name + "/" + file), RequestBody.fromBytes(body));
+            send(ex, 201, "application/json", "{\"enrolling\":true}".getBytes(StandardCharsets.UTF_8));
+        });
+    }
+
+    private void index(HttpExchange ex) throws IOException {
+        if (!ex.getRequestURI().getPath().equals("/")) {
+            send(ex, 404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        try (InputStream in = LocalPage.class.getResourceAsStream("/page/index.html")) {
+            send(ex, 200, "text/html; charset=utf-8", in.readAllBytes());
+        }
+    }
+
+    /** Photos dropped in enroll-inbox/<name>/ go to enroll/<name>/ once each. */
+    void scanInbox() {
+        try (Stream<Path> people = Files.list(inbox)) {
+            for (Path person : people.filter(Files::isDirectory).toList()) {
+                try (Stream<Path> photos = Files.list(person)) {
+                    for (Path p : photos.filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT)
+                            .matches(".*\\.(jpe?g|png)")).toList()) {
+                        String key = "enroll/" + person.getFileName() + "/" + p.getFileName();
+                        String stamp = key + "@" + Files.getLastModifiedTime(p).toMillis();
+                        if (uploaded.add(stamp)) {
+                            s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromFile(p));
+                        }
+                    }
+                }
+            }
+        } catch (Exception e) {
+            // the next scan tries again
+        }
+    }
+
+    private static Map<String, String> query(HttpExchange ex) {
+        Map<String, String> m = new HashMap<>();
+        String q = ex.getRequestURI().getRawQuery();
+        if (q != null) {
+            for (String kv : q.split("&")) {
+                int i = kv.indexOf('=');
+                if (i > 0) {
+                    m.put(URLDecoder.decode(kv.substring(0, i), StandardCharsets.UTF_8),
+                            URLDecoder.decode(kv.substring(i + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return m;
+    }
+
+    private static long num(Map<String, AttributeValue> m, String k) {
+        AttributeValue v = m.get(k);
+        return v == null || v.n() == null ? 0 : Math.round(Double.parseDouble(v.n()));
+    }
+
+    interface IoAction {
+        void run() throws Exception;
+    }
+
+    private static void safe(HttpExchange ex, IoAction a) throws IOException {
+        try {
+            a.run();
+        } catch (Exception e) {
+            send(ex, 500, "text/plain", String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+        ex.getResponseHeaders().add("Content-Type", type);
+        ex.getResponseHeaders().add("Cache-Control", "no-store");
+        ex.sendResponseHeaders(status, body.length);
+        try (var out = ex.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+        server.stop(0);
+    }
+}

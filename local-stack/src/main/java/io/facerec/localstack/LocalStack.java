@@ -1,0 +1,261 @@
+package io.facerec.localstack;
+
+import io.facerec.forwarder.EdgeForwarder;
+import io.facerec.forwarder.config.ForwarderConfig;
+import io.facerec.forwarder.simulator.SimulatedCamera;
+import io.facerec.loopback.Dynalite;
+import io.facerec.loopback.ResultTableSchema;
+import io.facerec.loopback.S3Server;
+import io.facerec.loopback.WebhookReceiver;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The whole system on one machine, no AWS account: S3 (S3Proxy, on disk, raising S3 events), the
+ * packaged recognizer under the Lambda runtime interface client, DynamoDB (dynalite, on disk), the
+ * forwarder reading STREAM_URL or a simulated ESP32-CAM, the webhook receiver, and a page.
+ */
+public final class LocalStack implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(LocalStack.class);
+    public static final String BUCKET = "facerec-local";
+    public static final String TABLE = "facerec-results";
+    public static final String CAMERA = "esp32-sim";
+
+    /** Where things live and listen; port 0 takes any free port. */
+    public record Settings(Path root, Path dataDir, int pagePort, int s3Port, int dynamoPort, int runtimePort,
+                           int webhookPort, int cameraPort, int healthPort, String streamUrl, Path cameraFrames,
+                           double cameraFps, double sampleFps, boolean startCamera) {
+        public static Settings fromEnvironment(Path root) {
+            Map<String, String> e = System.getenv();
+            return new Settings(root, Path.of(e.getOrDefault("LOCAL_DATA_DIR", root.resolve("data").toString())),
+                    port(e, "PAGE_PORT", 8000), port(e, "S3_PORT", 9000), port(e, "DYNAMODB_PORT", 4567),
+                    port(e, "RUNTIME_API_PORT", 9001), port(e, "WEBHOOK_PORT", 8088), port(e, "CAMERA_PORT", 8081),
+                    port(e, "HEALTH_PORT", 8082), e.get("STREAM_URL"),
+                    Path.of(e.getOrDefault("CAMERA_FRAMES", root.resolve("../shared/testdata/face_recognition/video/frames_5fps").toString())),
+                    Double.parseDouble(e.getOrDefault("CAMERA_FPS", "5")), Double.parseDouble(e.getOrDefault("SAMPLE_FPS", "1")),
+                    true);
+        }
+
+        private static int port(Map<String, String> e, String key, int def) {
+            return Integer.parseInt(e.getOrDefault(key, Integer.toString(def)));
+        }
+    }
+
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final Settings settings;
+    private final S3Server s3Server;
+    private final S3Client s3;
+    private final Dynalite dynalite;
+    private final DynamoDbClient ddb;
+    private final WebhookReceiver receiver;
+    private final LambdaRuntimeApi runtime;
+    private final LocalPage page;
+    private final String secret;
+    private final List<String> cameras = new ArrayList<>();
+    private SimulatedCamera camera;
+    private EdgeForwarder forwarder;
+
+    public LocalStack(Settings s) throws Exception {
+        this.settings = s;
+        for (int p : new int[] {s.pagePort(), s.s3Port(), s.dynamoPort(), s.runtimePort(), s.webhookPort(),
+            s.streamUrl() == null ? s.cameraPort() : 0, s.healthPort()}) {
+            requireFree(p);
+        }
+        Files.createDirectories(s.dataDir());
+        try {
+            secret = secret(s.dataDir().resolve("webhook-secret"));
+            runtime = track(new LambdaRuntimeApi(s.runtimePort(), 60_000));
+            s3Server = track(new S3Server(Files.createDirectories(s.dataDir().resolve("s3")), s.s3Port(),
+                    store -> new EventingBlobStore(store, runtime::invoke)));
+            s3 = track(s3Server.client());
+            if (!s3.listBuckets().buckets().stream().anyMatch(b -> b.name().equals(BUCKET))) {
+                s3.createBucket(b -> b.bucket(BUCKET));
+            }
+            dynalite = track(Dynalite.start(s.dynamoPort() == 0 ? io.facerec.loopback.NodeProcess.freePort() : s.dynamoPort(),
+                    Files.createDirectories(s.dataDir().resolve("dynamodb"))));
+            ddb = track(dynalite.client());
+            ResultTableSchema.ensure(ddb, TABLE);
+            receiver = track(WebhookReceiver.start(secret, s.webhookPort()));
+            track(new RecognizerProcess(recognizerJar(s.root()), s.root().resolve("local-stack/target/ric-lib"),
+                    recognizerEnv(), s.dataDir().resolve("logs/recognizer.log")));
+            cameras.add(CAMERA);
+            page = track(new LocalPage(s.pagePort(), s3, ddb, receiver, runtime, BUCKET, TABLE, cameras,
+                    s.dataDir().resolve("enroll-inbox")));
+            if (s.startCamera()) {
+                startCamera();
+            }
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** The simulated camera (unless STREAM_URL is set) and the forwarder. */
+    public synchronized void startCamera() throws Exception {
+        if (forwarder != null) {
+            return;
+        }
+        String url = settings.streamUrl();
+        if (url == null || url.isBlank()) {
+            camera = track(new SimulatedCamera(SimulatedCamera.framesFrom(settings.cameraFrames()), settings.cameraFps(),
+                    settings.cameraPort(), "/stream"));
+            url = camera.streamUrl();
+        }
+        Map<String, String> env = new HashMap<>();
+        env.put("STREAM_URL", url);
+        env.put("CAMERA_ID", CAMERA);
+        env.put("S3_BUCKET", BUCKET);
+        env.put("AWS_ENDPOINT_URL_S3", s3Server.endpoint().toString());
+        env.put("SPOOL_DIR", settings.dataDir().resolve("spool").toString());
+        env.put("SAMPLE_FPS", Double.toString(settings.sampleFps()));
+        env.put("MOTION_THRESHOLD", "0.01");
+        env.put("KEEPALIVE_S", "10");
+        env.put("HEALTH_PORT", Integer.toString(settings.healthPort()));
+        forwarder = track(new EdgeForwarder(ForwarderConfig.from(env), s3, Clock.systemUTC()));
+    }
+
+    private Map<String, String> recognizerEnv() {
+        Map<String, String> env = new HashMap<>();
+        env.put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + runtime.port());
+        env.put("AWS_LAMBDA_FUNCTION_NAME", "facerec-recognizer");
+        env.put("AWS_LAMBDA_FUNCTION_VERSION", "live");
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "2048");
+        env.put("AWS_LAMBDA_LOG_FORMAT", "JSON");
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY);
+        env.put("AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY);
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        env.put("_HANDLER", RecognizerProcess.HANDLER);
+        env.put("RESULTS_TABLE", TABLE);
+        env.put("GALLERY_BUCKET", BUCKET);
+        env.put("AWS_ENDPOINT_URL_S3", s3Server.endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString());
+        env.put("NEXTJS_WEBHOOK_URL", receiver.url().toString());
+        env.put("FACIAL_RECOGNITION_WEBHOOK_SECRET", secret);
+        env.put("CAMERA_STREAM_URLS", CAMERA + "=" + (settings.streamUrl() == null ? "simulated" : settings.streamUrl()));
+        env.put("GALLERY_REFRESH_S", "2");
+        env.put("OPT_OUT_TRACKING", "true");
+        env.put("LOG_LEVEL", "INFO");
+        return env;
+    }
+
+    /** The jar for this machine's architecture, as the recognizer module builds it. */
+    static Path recognizerJar(Path root) {
+        String arch = System.getProperty("os.arch").contains("aarch64") ? "arm64" : "x86_64";
+        return root.resolve("lambda-recognizer/target/recognizer-" + arch + ".jar");
+    }
+
+    static String secret(Path file) throws IOException {
+        if (Files.isRegularFile(file)) {
+            return Files.readString(file).strip();
+        }
+        byte[] b = new byte[24];
+        new SecureRandom().nextBytes(b);
+        String s = "local-" + HexFormat.of().formatHex(b);
+        Files.writeString(file, s);
+        return s;
+    }
+
+    static void requireFree(int port) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        } catch (IOException e) {
+            throw new IllegalStateException("port " + port + " is already in use: stop what uses it, or choose "
+                    + "another with the matching *_PORT variable (see README)");
+        }
+    }
+
+    private <T extends AutoCloseable> T track(T c) {
+        started.add(c);
+        return c;
+    }
+
+    public S3Client s3() {
+        return s3;
+    }
+
+    public DynamoDbClient dynamoDb() {
+        return ddb;
+    }
+
+    public WebhookReceiver receiver() {
+        return receiver;
+    }
+
+    public LambdaRuntimeApi runtime() {
+        return runtime;
+    }
+
+    public String pageUrl() {
+        return "http://127.0.0.1:" + page.port() + "/";
+    }
+
+    public SimulatedCamera camera() {
+        return camera;
+    }
+
+    public void printUrls() {
+        System.out.println();
+        System.out.println("facerec local stack is running (Ctrl-C stops it; data in " + settings.dataDir() + ")");
+        System.out.println("  page:            " + pageUrl());
+        System.out.println("  camera stream:   " + (camera != null ? camera.streamUrl() + " (simulated ESP32-CAM)" : settings.streamUrl()));
+        System.out.println("  S3:              " + s3Server.endpoint() + "  bucket " + BUCKET
+                + " (access key " + S3Server.ACCESS_KEY + ", secret " + S3Server.SECRET_KEY + ")");
+        System.out.println("  DynamoDB:        " + dynalite.endpoint() + "  table " + TABLE);
+        System.out.println("  webhook receiver:" + receiver.url());
+        System.out.println("  Lambda runtime:  127.0.0.1:" + runtime.port() + "  (recognizer log: "
+                + settings.dataDir().resolve("logs/recognizer.log") + ")");
+        System.out.println("  enrol someone:   put photos in " + settings.dataDir().resolve("enroll-inbox") + "/<name>/, or upload on the page");
+        System.out.println();
+    }
+
+    @Override
+    public void close() {
+        List<AutoCloseable> reverse = new ArrayList<>(started);
+        java.util.Collections.reverse(reverse);
+        for (AutoCloseable c : reverse) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.debug("closing {}: {}", c, e.toString());
+            }
+        }
+        started.clear();
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(System.getProperty("facerec.root", ".")).toAbsolutePath().normalize();
+        long t0 = System.nanoTime();
+        LocalStack stack;
+        try {
+            stack = new LocalStack(Settings.fromEnvironment(root));
+        } catch (IllegalStateException e) {
+            System.err.println("local-stack: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "shutdown"));
+        stack.printUrls();
+        System.out.printf("started in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        Thread.currentThread().join();
+    }
+}
