@@ -39,7 +39,7 @@ public final class LocalStack implements AutoCloseable {
     /** Where things live and listen; port 0 takes any free port. */
     public record Settings(Path root, Path dataDir, int pagePort, int s3Port, int dynamoPort, int runtimePort,
                            int webhookPort, int cameraPort, int healthPort, String streamUrl, Path cameraFrames,
-                           double cameraFps, double sampleFps, boolean startCamera) {
+                           double cameraFps, double sampleFps, boolean startCamera, String webhookCooldownSeconds) {
         public static Settings fromEnvironment(Path root) {
             Map<String, String> e = System.getenv();
             return new Settings(root, Path.of(e.getOrDefault("LOCAL_DATA_DIR", root.resolve("data").toString())),
@@ -48,7 +48,7 @@ public final class LocalStack implements AutoCloseable {
                     port(e, "HEALTH_PORT", 8082), e.get("STREAM_URL"),
                     Path.of(e.getOrDefault("CAMERA_FRAMES", root.resolve("../shared/testdata/face_recognition/video/frames_5fps").toString())),
                     Double.parseDouble(e.getOrDefault("CAMERA_FPS", "5")), Double.parseDouble(e.getOrDefault("SAMPLE_FPS", "1")),
-                    true);
+                    true, e.getOrDefault("WEBHOOK_COOLDOWN_S", "30"));
         }
 
         private static int port(Map<String, String> e, String key, int def) {
@@ -149,6 +149,7 @@ public final class LocalStack implements AutoCloseable {
         env.put("FACIAL_RECOGNITION_WEBHOOK_SECRET", secret);
         env.put("CAMERA_STREAM_URLS", CAMERA + "=" + (settings.streamUrl() == null ? "simulated" : settings.streamUrl()));
         env.put("GALLERY_REFRESH_S", "2");
+        env.put("WEBHOOK_COOLDOWN_S", settings.webhookCooldownSeconds());
         env.put("OPT_OUT_TRACKING", "true");
         env.put("LOG_LEVEL", "INFO");
         return env;

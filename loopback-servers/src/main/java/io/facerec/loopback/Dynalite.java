@@ -15,7 +15,12 @@ public final class Dynalite extends NodeProcess {
 
     private Dynalite(int port, java.nio.file.Path dataDir) throws Exception {
         super(args(port, dataDir), Map.of());
-        waitForPort(port, 15_000);
+        try {
+            waitForPort(port, 15_000);
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
         endpoint = URI.create("http://127.0.0.1:" + port);
     }
 

@@ -26,6 +26,8 @@ public class NodeProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(servers.toFile()).redirectErrorStream(true);
         pb.environment().putAll(env);
         process = pb.start();
+        // the server must not outlive this JVM, however it ends
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "stop-" + args.get(0)));
         // a thread of its own: the common pool has one thread on a 2-core machine, and this read never ends
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {

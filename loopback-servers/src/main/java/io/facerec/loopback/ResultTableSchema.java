@@ -38,7 +38,20 @@ public final class ResultTableSchema {
         } catch (ResourceInUseException e) {
             // already there: a second start reuses it
         }
-        ddb.waiter().waitUntilTableExists(b -> b.tableName(table));
+        // poll briefly: the SDK waiter's first retry comes after 20 s, dynalite is ready in under one
+        for (int i = 0; i < 300; i++) {
+            if (ddb.describeTable(b -> b.tableName(table)).table().tableStatus()
+                    == software.amazon.awssdk.services.dynamodb.model.TableStatus.ACTIVE) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new IllegalStateException("table " + table + " did not become active");
     }
 
     private static AttributeDefinition attr(String name) {

@@ -22,7 +22,13 @@ public final class WebhookReceiver extends NodeProcess {
     private WebhookReceiver(String secret, int port) throws Exception {
         super(List.of("webhook-receiver.mjs", "--port", Integer.toString(port), "--secret-env", "WEBHOOK_SECRET"),
                 Map.of("WEBHOOK_SECRET", secret));
-        String line = waitForLine("webhook-receiver listening on ", 15_000);
+        String line;
+        try {
+            line = waitForLine("webhook-receiver listening on ", 15_000);
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
         base = URI.create("http://127.0.0.1:" + line.substring(line.lastIndexOf(' ') + 1).strip());
     }
 

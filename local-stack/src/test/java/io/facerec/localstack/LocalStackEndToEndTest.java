@@ -1,0 +1,175 @@
+package io.facerec.localstack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.facerec.loopback.NodeProcess;
+import io.facerec.model.result.ResultKeys;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The whole flow, as a newcomer runs it: enrol two people, stream frames with their faces, a
+ * stranger and no face through the simulated camera, and check the DynamoDB items, the signed
+ * deliveries and the page in headless Chromium.
+ */
+class LocalStackEndToEndTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static Path testdata() {
+        String env = System.getenv("FACE_TESTDATA");
+        String def = System.getenv("FACE_TESTDATA_DEFAULT");
+        Path p = env != null && !env.isBlank() ? Path.of(env) : def != null ? Path.of(def) : Path.of("../../shared/testdata");
+        if (!Files.isDirectory(p.resolve("face_recognition"))) {
+            String why = "face test data not found at " + p.toAbsolutePath().normalize() + " (set FACE_TESTDATA): skipping";
+            System.out.println("SKIPPED: " + why);
+            Assumptions.abort(why);
+        }
+        return p;
+    }
+
+    static void await(String what, long timeoutMillis, BooleanSupplier ok) throws InterruptedException {
+        long end = System.currentTimeMillis() + timeoutMillis;
+        while (!ok.getAsBoolean()) {
+            if (System.currentTimeMillis() > end) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    @Test
+    void enrolStreamRecogniseAnnounceAndShow(@TempDir Path tmp) throws Exception {
+        Path td = testdata();
+        Path root = Path.of(System.getProperty("facerec.root", "..")).toAbsolutePath().normalize();
+        Path frames = Files.createDirectories(tmp.resolve("camera"));
+        byte[] noFace = Files.readAllBytes(td.resolve("no-faces/skimage_rocket.jpg"));
+        Files.copy(td.resolve("face_recognition/images/barack_obama/obama2.jpg"), frames.resolve("1.jpg"));
+        Files.copy(td.resolve("face_recognition/images/rose_leslie/img1.jpg"), frames.resolve("2.jpg"));
+        Files.write(frames.resolve("3.jpg"), noFace);
+        Files.copy(td.resolve("face_recognition/images/joe_biden/biden2.jpg"), frames.resolve("4.jpg"));
+
+        LocalStack.Settings s = new LocalStack.Settings(root, tmp.resolve("data"), 0, 0, NodeProcess.freePort(), 0, 0, 0, 0,
+                null, frames, 2, 2, false, "30");
+        try (LocalStack stack = new LocalStack(s)) {
+            var s3 = stack.s3();
+            // enrol through S3, as a user would in the cloud; the recognizer rebuilds the gallery
+            s3.putObject(b -> b.bucket(LocalStack.BUCKET).key("enroll/barack_obama/obama.jpg"),
+                    RequestBody.fromFile(td.resolve("face_recognition/images/barack_obama/obama.jpg")));
+            s3.putObject(b -> b.bucket(LocalStack.BUCKET).key("enroll/joe_biden/biden.jpg"),
+                    RequestBody.fromFile(td.resolve("face_recognition/images/joe_biden/biden.jpg")));
+            await("both people in the gallery", 90_000, () -> galleryLabels(stack).containsAll(Set.of("barack_obama", "joe_biden")));
+
+            stack.startCamera();
+            await("deliveries for both people and the stranger", 90_000, () -> names(stack).containsAll(
+                    Set.of("barack_obama", "joe_biden", "Desconocido")));
+
+            List<JsonNode> deliveries = deliveries(stack);
+            for (JsonNode d : deliveries) {
+                assertTrue(d.get("authorised").asBoolean(), "Bearer token: " + d);
+                assertTrue(d.get("verified").asBoolean(), "signature verified by standardwebhooks: " + d);
+                assertTrue(Set.of("barack_obama", "joe_biden", "Desconocido").contains(d.at("/body/result/name").asText()), d.toString());
+                assertEquals(LocalStack.CAMERA, d.at("/body/camera_id").asText());
+            }
+
+            // DynamoDB: the frames with faces are named; the frame without a face has none and sent nothing
+            var items = stack.dynamoDb().query(b -> b.tableName(LocalStack.TABLE).keyConditionExpression("pk = :p")
+                    .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(ResultKeys.cameraPk(LocalStack.CAMERA))))).items();
+            int noFaceFrames = 0;
+            List<String> labels = new ArrayList<>();
+            for (var it : items) {
+                byte[] body = s3.getObjectAsBytes(b -> b.bucket(LocalStack.BUCKET).key(it.get("s3Key").s())).asByteArray();
+                if (Arrays.equals(body, noFace)) {
+                    noFaceFrames++;
+                    assertEquals("0", it.get("faceCount").n(), "rocket frame: no face");
+                    assertEquals("none", it.get("webhookState").s());
+                } else {
+                    it.get("faces").l().forEach(f -> labels.add(f.m().get("label").s()));
+                }
+            }
+            assertTrue(noFaceFrames >= 1, "the no-face frame was streamed and recorded");
+            assertTrue(labels.containsAll(List.of("barack_obama", "joe_biden", "unknown")), labels.toString());
+            assertEquals(0, stack.runtime().stats().failed().size());
+
+            // the page, rendered by headless Chromium, shows a named face
+            Path shot = root.resolve("local-stack/target/local-stack-page.png");
+            String dom = chromium(stack.pageUrl(), shot, tmp.resolve("chromium"));
+            assertTrue(dom.contains("data-label=\"barack_obama\"") || dom.contains("data-label=\"joe_biden\""),
+                    "a named face on the page");
+            assertTrue(Files.size(shot) > 10_000, "screenshot kept at " + shot);
+        }
+    }
+
+    static Set<String> galleryLabels(LocalStack stack) {
+        try {
+            JsonNode labels = JSON.readTree(stack.s3().getObjectAsBytes(b -> b.bucket(LocalStack.BUCKET)
+                    .key("gallery/labels.json")).asByteArray());
+            Set<String> out = new java.util.HashSet<>();
+            labels.forEach(l -> out.add(l.asText()));
+            return out;
+        } catch (Exception e) {
+            return Set.of();
+        }
+    }
+
+    static List<JsonNode> deliveries(LocalStack stack) {
+        try {
+            List<JsonNode> out = new ArrayList<>();
+            JSON.readTree(stack.receiver().deliveriesJson()).forEach(out::add);
+            return out;
+        } catch (Exception e) {
+            return List.of();
+        }
+    }
+
+    static Set<String> names(LocalStack stack) {
+        return deliveries(stack).stream().map(d -> d.at("/body/result/name").asText()).collect(Collectors.toSet());
+    }
+
+    /** The page's DOM after its scripts ran, and a screenshot, from Debian's headless Chromium. */
+    static String chromium(String url, Path screenshot, Path profile) throws Exception {
+        String bin = Files.isExecutable(Path.of("/usr/bin/chromium")) ? "/usr/bin/chromium" : "chromium";
+        List<String> common = List.of(bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + profile, "--window-size=1280,900", "--virtual-time-budget=8000");
+        Files.createDirectories(screenshot.getParent());
+        List<String> shot = new ArrayList<>(common);
+        shot.add("--screenshot=" + screenshot);
+        shot.add(url);
+        run(shot);
+        List<String> dump = new ArrayList<>(common);
+        dump.add("--dump-dom");
+        dump.add(url);
+        return run(dump);
+    }
+
+    static String run(List<String> cmd) throws Exception {
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (java.io.IOException e) {
+            throw new AssertionError("headless Chromium is needed for the page check: install Debian's chromium "
+                    + "package (.ci/run does)", e);
+        }
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(90, TimeUnit.SECONDS), "chromium finished");
+        assertFalse(out.isEmpty() && cmd.contains("--dump-dom"), "chromium printed the DOM");
+        return out;
+    }
+}
