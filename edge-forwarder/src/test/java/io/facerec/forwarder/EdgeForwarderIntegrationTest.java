@@ -78,6 +78,11 @@ class EdgeForwarderIntegrationTest {
             ForwarderConfig c = config(cam.streamUrl(), s3s.endpoint(), tmp.resolve("spool"), Map.of());
             try (EdgeForwarder f = new EdgeForwarder(c, s3, Clock.systemUTC())) {
                 await("4 frames in S3", 15_000, () -> frames(s3).size() >= 4);
+                // like a real board, the camera serves one client: a second one is refused
+                var second = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(cam.streamUrl())).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                assertEquals(503, second.statusCode());
+                assertEquals(1, cam.refusedClients());
             }
             for (S3Object o : frames(s3)) {
                 FrameKey k = FrameKey.parse(o.key()).orElseThrow(() -> new AssertionError("not a frame key: " + o.key()));
