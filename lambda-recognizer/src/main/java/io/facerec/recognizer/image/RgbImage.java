@@ -52,25 +52,29 @@ public record RgbImage(int width, int height, byte[] pixels) {
         byte[] out = new byte[newWidth * newHeight * 3];
         float sx = (float) width / newWidth;
         float sy = (float) height / newHeight;
-        {
-            for (int y = 0; y < newHeight; y++) {
-                float fy = Math.max(0, Math.min(height - 1, (y + 0.5f) * sy - 0.5f));
-                int y0 = (int) fy;
-                int y1 = Math.min(height - 1, y0 + 1);
-                float wy = fy - y0;
-                for (int x = 0; x < newWidth; x++) {
-                    float fx = Math.max(0, Math.min(width - 1, (x + 0.5f) * sx - 0.5f));
-                    int x0 = (int) fx;
-                    int x1 = Math.min(width - 1, x0 + 1);
-                    float wx = fx - x0;
-                    int o = (y * newWidth + x) * 3;
-                    for (int c = 0; c < 3; c++) {
-                        float top = (1 - wx) * (pixels[(y0 * width + x0) * 3 + c] & 0xff)
-                                + wx * (pixels[(y0 * width + x1) * 3 + c] & 0xff);
-                        float bottom = (1 - wx) * (pixels[(y1 * width + x0) * 3 + c] & 0xff)
-                                + wx * (pixels[(y1 * width + x1) * 3 + c] & 0xff);
-                        out[o + c] = (byte) Math.round((1 - wy) * top + wy * bottom);
-                    }
+        // the horizontal taps are the same for every row: work them out once
+        int[] xa = new int[newWidth];
+        int[] xb = new int[newWidth];
+        float[] wx = new float[newWidth];
+        for (int x = 0; x < newWidth; x++) {
+            float fx = Math.max(0, Math.min(width - 1, (x + 0.5f) * sx - 0.5f));
+            xa[x] = (int) fx * 3;
+            xb[x] = Math.min(width - 1, (int) fx + 1) * 3;
+            wx[x] = fx - (int) fx;
+        }
+        for (int y = 0; y < newHeight; y++) {
+            float fy = Math.max(0, Math.min(height - 1, (y + 0.5f) * sy - 0.5f));
+            int y0 = (int) fy;
+            int r0 = y0 * width * 3;
+            int r1 = Math.min(height - 1, y0 + 1) * width * 3;
+            float wy = fy - y0;
+            int o = y * newWidth * 3;
+            for (int x = 0; x < newWidth; x++, o += 3) {
+                float w = wx[x];
+                for (int c = 0; c < 3; c++) {
+                    float top = (pixels[r0 + xa[x] + c] & 0xff) + w * ((pixels[r0 + xb[x] + c] & 0xff) - (pixels[r0 + xa[x] + c] & 0xff));
+                    float bottom = (pixels[r1 + xa[x] + c] & 0xff) + w * ((pixels[r1 + xb[x] + c] & 0xff) - (pixels[r1 + xa[x] + c] & 0xff));
+                    out[o + c] = (byte) Math.round(top + wy * (bottom - top));
                 }
             }
         }
