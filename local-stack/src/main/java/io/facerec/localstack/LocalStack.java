@@ -112,6 +112,10 @@ public final class LocalStack implements AutoCloseable {
         }
         String url = settings.streamUrl();
         if (url == null || url.isBlank()) {
+            if (!Files.isDirectory(settings.cameraFrames())) {
+                throw new IllegalStateException("camera frames folder " + settings.cameraFrames() + " not found: set "
+                        + "CAMERA_FRAMES to a folder of JPEGs, or STREAM_URL to your camera's stream");
+            }
             camera = track(new SimulatedCamera(SimulatedCamera.framesFrom(settings.cameraFrames()), settings.cameraFps(),
                     settings.cameraPort(), "/stream"));
             url = camera.streamUrl();
