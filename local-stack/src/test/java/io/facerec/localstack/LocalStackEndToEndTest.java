@@ -33,15 +33,11 @@ class LocalStackEndToEndTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
     static Path testdata() {
-        String env = System.getenv("FACE_TESTDATA");
-        String def = System.getenv("FACE_TESTDATA_DEFAULT");
-        Path p = env != null && !env.isBlank() ? Path.of(env) : def != null ? Path.of(def) : Path.of("../../shared/testdata");
-        if (!Files.isDirectory(p.resolve("face_recognition"))) {
-            String why = "face test data not found at " + p.toAbsolutePath().normalize() + " (set FACE_TESTDATA): skipping";
-            System.out.println("SKIPPED: " + why);
-            Assumptions.abort(why);
-        }
-        return p;
+        return io.facerec.loopback.FaceTestData.find().orElseGet(() -> {
+            System.out.println("SKIPPED: " + io.facerec.loopback.FaceTestData.missingReason());
+            Assumptions.abort(io.facerec.loopback.FaceTestData.missingReason());
+            return null;
+        });
     }
 
     static void await(String what, long timeoutMillis, BooleanSupplier ok) throws InterruptedException {

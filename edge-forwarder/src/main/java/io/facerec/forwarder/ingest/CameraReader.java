@@ -140,9 +140,16 @@ public final class CameraReader implements Runnable {
 
     static String reason(Exception e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (m.contains("error -111")) {
+            return "connection refused";
+        }
+        if (m.contains("error -110") || m.contains("error -138")) {
+            return "timed out";
+        }
         // FFmpeg's messages carry the URL, which may carry credentials: keep the reason only
-        int cut = m.indexOf("http");
-        return (cut > 0 ? m.substring(0, cut) : m).lines().findFirst().orElse(m).strip();
+        int cut = m.indexOf(" \"");
+        String r = (cut > 0 ? m.substring(0, cut) : m).lines().findFirst().orElse(m).strip();
+        return r.endsWith(":") ? r.substring(0, r.length() - 1) : r;
     }
 
     static String redacted(URI u) {

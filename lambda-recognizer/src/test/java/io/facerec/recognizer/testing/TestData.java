@@ -1,6 +1,5 @@
 package io.facerec.recognizer.testing;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 
@@ -10,17 +9,11 @@ public final class TestData {
     }
 
     public static Path dir() {
-        String env = System.getenv("FACE_TESTDATA");
-        String fallback = System.getenv("FACE_TESTDATA_DEFAULT");
-        Path p = env != null && !env.isBlank() ? Path.of(env)
-                : fallback != null ? Path.of(fallback) : Path.of("../../shared/testdata");
-        if (!Files.isDirectory(p.resolve("deepface"))) {
-            String why = "face test data not found at " + p.toAbsolutePath().normalize()
-                    + " (set FACE_TESTDATA): skipping";
-            System.out.println("SKIPPED: " + why);
-            Assumptions.abort(why);
-        }
-        return p;
+        return io.facerec.loopback.FaceTestData.find().orElseGet(() -> {
+            System.out.println("SKIPPED: " + io.facerec.loopback.FaceTestData.missingReason());
+            Assumptions.abort(io.facerec.loopback.FaceTestData.missingReason());
+            return null;
+        });
     }
 
     public static Path path(String relative) {
