@@ -49,9 +49,11 @@ public record StackParameters(
         }
         int memory = r.integer("memoryMb", 2048, 512, 10240);
         int timeout = r.integer("timeoutSeconds", 30, 5, 900);
-        int reserved = r.integer("reservedConcurrency", 10, 1, 1000);
-        int retries = r.integer("retryAttempts", 2, 0, 2);
         int cameras = r.integer("cameraCount", 1, 1, 1000);
+        // each camera sends at most a few frames a second, each taking well under a second: two
+        // concurrent executions per camera absorb bursts and retries, with a floor for enrolments
+        int reserved = r.integer("reservedConcurrency", Math.max(5, 2 * cameras), 1, 1000);
+        int retries = r.integer("retryAttempts", 2, 0, 2);
         Optional<Double> threshold = r.decimal("threshold", -1, 1);
         int archive = r.integer("archiveAfterDays", 30, 1, 3650);
         int expire = r.integer("expireAfterDays", 365, 1, 36500);

@@ -57,7 +57,7 @@ class FaceRecStackTest {
     void recognizerIsJava25Arm64WithSnapStartBehindAnAlias() {
         dev.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "Runtime", "java25", "Architectures", List.of("arm64"), "MemorySize", 2048, "Timeout", 30,
-                "Handler", FaceRecStack.HANDLER, "ReservedConcurrentExecutions", 10,
+                "Handler", FaceRecStack.HANDLER, "ReservedConcurrentExecutions", 5,
                 "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
                 "LoggingConfig", Match.objectLike(Map.of("LogFormat", "JSON")),
                 "Environment", Map.of("Variables", Match.objectLike(Map.of(
@@ -147,9 +147,9 @@ class FaceRecStackTest {
     @Test
     void x86CanBeChosenAndParametersReachTheResources() {
         Template t = Synth.template(Map.of("architecture", "x86_64", "memoryMb", "3008", "timeoutSeconds", "60",
-                "archiveAfterDays", "7", "expireAfterDays", "90", "threshold", "0.55"));
+                "archiveAfterDays", "7", "expireAfterDays", "90", "threshold", "0.55", "cameraCount", "8"));
         t.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Architectures", List.of("x86_64"),
-                "MemorySize", 3008, "Timeout", 60,
+                "MemorySize", 3008, "Timeout", 60, "ReservedConcurrentExecutions", 16,
                 "Environment", Map.of("Variables", Match.objectLike(Map.of("THRESHOLD", "0.55"))))));
         t.hasResourceProperties("AWS::S3::Bucket", Match.objectLike(Map.of("LifecycleConfiguration", Map.of("Rules",
                 Match.arrayWith(List.of(Match.objectLike(Map.of("ExpirationInDays", 90,
