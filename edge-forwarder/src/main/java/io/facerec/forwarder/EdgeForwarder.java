@@ -110,10 +110,6 @@ public final class EdgeForwarder implements AutoCloseable {
         return t;
     }
 
-    public List<CameraStatus> statuses() {
-        return statuses;
-    }
-
     public FrameSpool spool() {
         return spool;
     }

@@ -214,10 +214,6 @@ public final class LocalStack implements AutoCloseable {
         return "http://127.0.0.1:" + page.port() + "/";
     }
 
-    public SimulatedCamera camera() {
-        return camera;
-    }
-
     public void printUrls() {
         System.out.println();
         System.out.println("facerec local stack is running (Ctrl-C stops it; data in " + settings.dataDir() + ")");

@@ -52,10 +52,6 @@ public final class FrameUploader implements Runnable {
         running = false;
     }
 
-    public boolean s3Healthy() {
-        return s3Healthy;
-    }
-
     @Override
     public void run() {
         long backoff = 250;

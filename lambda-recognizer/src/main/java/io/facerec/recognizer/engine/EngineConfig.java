@@ -47,10 +47,6 @@ public record EngineConfig(double downscale, int minFacePx, float minScore, floa
         return new EngineConfig(d, minFacePx, minScore, minQuality, maxPixels);
     }
 
-    public EngineConfig withMinQuality(float q) {
-        return new EngineConfig(downscale, minFacePx, minScore, q, maxPixels);
-    }
-
     public EngineConfig withMinFacePx(int px) {
         return new EngineConfig(downscale, px, minScore, minQuality, maxPixels);
     }

@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -28,7 +27,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import software.amazon.awssdk.core.ResponseBytes;
+import java.io.IOException;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -75,30 +76,32 @@ public final class FrameService {
         String frameId = frameId(bucket, key, versionId);
         Optional<FrameKey> parsed = FrameKey.parse(key);
         if (size > settings.maxFrameBytes()) {
-            FrameResult r = errorResult(frameId, parsed, key, bucket, versionId, Instant.now(clock),
-                    "object is " + size + " bytes, over the limit of " + settings.maxFrameBytes());
-            return store.putFrame(r, "none") ? Result.RECORDED_WITH_ERROR : Result.DUPLICATE;
+            return recordTooLarge(size, frameId, parsed, key, bucket, versionId);
         }
-        ResponseBytes<GetObjectResponse> obj;
-        try {
-            obj = s3.getObjectAsBytes(b -> {
-                b.bucket(bucket).key(key);
-                if (versionId != null) {
-                    b.versionId(versionId);
-                }
-            });
+        byte[] bytes;
+        GetObjectResponse response;
+        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> {
+            b.bucket(bucket).key(key);
+            if (versionId != null) {
+                b.versionId(versionId);
+            }
+        })) {
+            response = in.response();
+            // the event's size can be absent: the response's length decides before anything is read
+            Long length = response.contentLength();
+            if (length != null && length > settings.maxFrameBytes()) {
+                in.abort();
+                return recordTooLarge(length, frameId, parsed, key, bucket, versionId);
+            }
+            bytes = in.readAllBytes();
         } catch (NoSuchKeyException e) {
             LOG.warn("frame s3://{}/{} is gone (deleted before it was processed): skipped", bucket, key);
             return Result.SKIPPED;
-        }
-        byte[] bytes = obj.asByteArrayUnsafe();
-        if (bytes.length > settings.maxFrameBytes()) {
-            FrameResult r = errorResult(frameId, parsed, key, bucket, versionId, Instant.now(clock),
-                    "object is " + bytes.length + " bytes, over the limit of " + settings.maxFrameBytes());
-            return store.putFrame(r, "none") ? Result.RECORDED_WITH_ERROR : Result.DUPLICATE;
+        } catch (IOException e) {
+            throw SdkClientException.create("reading s3://" + bucket + "/" + key + " failed", e);
         }
         // no look-up first: duplicates are rare, and the conditional put below catches them
-        FrameMetadata meta = metadata(obj.response().metadata(), parsed, key, obj.response());
+        FrameMetadata meta = metadata(response.metadata(), parsed, key, response);
 
         FrameAnalysis analysis;
         try {
@@ -203,11 +206,13 @@ public final class FrameService {
         return FrameMetadata.from(userMeta, fallback);
     }
 
-    private FrameResult errorResult(String frameId, Optional<FrameKey> parsed, String key, String bucket,
-                                    String versionId, Instant now, String error) {
-        FrameKey k = parsed.orElseGet(() -> new FrameKey(cameraFromPath(key), now.toEpochMilli(), 0));
-        return new FrameResult(frameId, k.cameraId(), k.captureTime(), bucket, key, versionId, 0, 0, List.of(),
-                engine.modelId(), 0, null, error);
+    /** An object over MAX_FRAME_BYTES is recorded with the reason, never downloaded whole. */
+    private Result recordTooLarge(long size, String frameId, Optional<FrameKey> parsed, String key, String bucket,
+                                  String versionId) {
+        FrameKey k = parsed.orElseGet(() -> new FrameKey(cameraFromPath(key), clock.millis(), 0));
+        FrameResult r = new FrameResult(frameId, k.cameraId(), k.captureTime(), bucket, key, versionId, 0, 0, List.of(),
+                engine.modelId(), 0, null, "object is " + size + " bytes, over the limit of " + settings.maxFrameBytes());
+        return store.putFrame(r, "none") ? Result.RECORDED_WITH_ERROR : Result.DUPLICATE;
     }
 
     /** frames/&lt;camera&gt;/... when the rest of the key is not ours. */

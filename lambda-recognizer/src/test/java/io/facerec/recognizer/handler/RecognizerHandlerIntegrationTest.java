@@ -439,6 +439,18 @@ class RecognizerHandlerIntegrationTest {
     }
 
     @Test
+    void frameOverTheSizeCapIsRecordedWithTheReasonNotDownloaded() throws Exception {
+        RecognizerHandler h = handler(Map.of("MAX_FRAME_BYTES", "1000"));
+        byte[] body = photo("face_recognition/images/joe_biden/biden.jpg");
+        String key = frameKey("big");
+        s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(body));
+        // size 0 in the event: the object's own length must decide
+        Map<String, Object> out = h.handleRequest(event("object-created.json", key, 0), null);
+        assertEquals(1, out.get("errors"), out.toString());
+        assertEquals("object is " + body.length + " bytes, over the limit of 1000", frames("big").get(0).get("error").s());
+    }
+
+    @Test
     void recordsOutsideFramesOrNotJpegAreSkipped() throws Exception {
         Map<String, Object> out = handler.handleRequest(event("object-created.json", "frames/cam/notes.txt", 10), null);
         assertEquals(1, out.get("skipped"));

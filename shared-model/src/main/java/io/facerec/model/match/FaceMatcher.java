@@ -1,7 +1,6 @@
 package io.facerec.model.match;
 
 import io.facerec.model.gallery.Gallery;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -186,15 +185,6 @@ public final class FaceMatcher {
             }
         }
         return best;
-    }
-
-    /** Counts of samples per person, for display. */
-    public Map<String, Integer> samplesPerPerson() {
-        Map<String, Integer> counts = new HashMap<>();
-        for (int l : labelOf) {
-            counts.merge(names[l], 1, Integer::sum);
-        }
-        return counts;
     }
 
     static void normalise(float[] v, int off, int n) {
