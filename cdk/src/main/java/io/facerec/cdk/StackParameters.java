@@ -1,6 +1,6 @@
 package io.facerec.cdk;
 
-import java.util.ArrayList;
+import io.facerec.model.config.SettingsReader;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -37,15 +37,17 @@ public record StackParameters(
 
     /** Reads every parameter through {@code context} (null when unset). */
     public static StackParameters from(Function<String, Object> context) {
-        List<String> problems = new ArrayList<>();
-        Reader r = new Reader(context, problems);
+        SettingsReader r = new SettingsReader(k -> {
+            Object v = context.apply(k);
+            return v == null ? null : v.toString();
+        });
         String env = r.string("envName", "dev");
         if (!env.matches("[a-z][a-z0-9-]{0,19}")) {
-            problems.add("envName must be 1-20 lower-case letters, digits or '-', starting with a letter; got '" + env + "'");
+            r.problem("envName must be 1-20 lower-case letters, digits or '-', starting with a letter, got '" + env + "'");
         }
         String arch = r.string("architecture", "arm64").toLowerCase(Locale.ROOT);
         if (!ARCHITECTURES.contains(arch)) {
-            problems.add("architecture must be one of " + ARCHITECTURES + "; got '" + arch + "'");
+            r.problem("architecture must be one of " + ARCHITECTURES + ", got '" + arch + "'");
         }
         int memory = r.integer("memoryMb", 2048, 512, 10240);
         int timeout = r.integer("timeoutSeconds", 30, 5, 900);
@@ -54,11 +56,11 @@ public record StackParameters(
         // concurrent executions per camera absorb bursts and retries, with a floor for enrolments
         int reserved = r.integer("reservedConcurrency", Math.max(5, 2 * cameras), 1, 1000);
         int retries = r.integer("retryAttempts", 2, 0, 2);
-        Optional<Double> threshold = r.decimal("threshold", -1, 1);
+        Optional<Double> threshold = r.optionalDecimal("threshold", -1, 1);
         int archive = r.integer("archiveAfterDays", 30, 1, 3650);
         int expire = r.integer("expireAfterDays", 365, 1, 36500);
         if (archive >= expire) {
-            problems.add("archiveAfterDays (" + archive + ") must be less than expireAfterDays (" + expire
+            r.problem("archiveAfterDays (" + archive + ") must be less than expireAfterDays (" + expire
                     + "): frames cannot be archived after they expire");
         }
         int ttl = r.integer("resultTtlDays", 30, 0, 3650);
@@ -68,66 +70,19 @@ public record StackParameters(
         Optional<String> url = r.optional("webhookUrl");
         url.ifPresent(u -> {
             if (!u.matches("https?://[^\\s/]+(/\\S*)?")) {
-                problems.add("webhookUrl must be an http(s) URL");
+                r.problem("webhookUrl must be an http(s) URL");
             }
         });
         Optional<String> email = r.optional("alarmEmail");
         email.ifPresent(e -> {
             if (!e.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
-                problems.add("alarmEmail must be an e-mail address; got '" + e + "'");
+                r.problem("alarmEmail must be an e-mail address, got '" + e + "'");
             }
         });
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("invalid deployment parameters:\n  " + String.join("\n  ", problems));
+        if (!r.problems().isEmpty()) {
+            throw new IllegalArgumentException("invalid deployment parameters:\n  " + String.join("\n  ", r.problems()));
         }
         return new StackParameters(env, arch, memory, timeout, reserved, retries, cameras, threshold, archive, expire,
                 ttl, logs, noFrame, cooldown, url, email, r.optional("lambdaJar"));
-    }
-
-    private record Reader(Function<String, Object> context, List<String> problems) {
-        Optional<String> optional(String key) {
-            Object v = context.apply(key);
-            return v == null || v.toString().isBlank() ? Optional.empty() : Optional.of(v.toString().strip());
-        }
-
-        String string(String key, String def) {
-            return optional(key).orElse(def);
-        }
-
-        int integer(String key, int def, int min, int max) {
-            Optional<String> v = optional(key);
-            if (v.isEmpty()) {
-                return def;
-            }
-            try {
-                int i = Integer.parseInt(v.get());
-                if (i < min || i > max) {
-                    problems.add(key + " must be between " + min + " and " + max + "; got " + i);
-                    return def;
-                }
-                return i;
-            } catch (NumberFormatException e) {
-                problems.add(key + " must be a whole number; got '" + v.get() + "'");
-                return def;
-            }
-        }
-
-        Optional<Double> decimal(String key, double min, double max) {
-            Optional<String> v = optional(key);
-            if (v.isEmpty()) {
-                return Optional.empty();
-            }
-            try {
-                double d = Double.parseDouble(v.get());
-                if (!(d >= min && d <= max)) {
-                    problems.add(key + " must be between " + min + " and " + max + "; got " + d);
-                    return Optional.empty();
-                }
-                return Optional.of(d);
-            } catch (NumberFormatException e) {
-                problems.add(key + " must be a number; got '" + v.get() + "'");
-                return Optional.empty();
-            }
-        }
     }
 }

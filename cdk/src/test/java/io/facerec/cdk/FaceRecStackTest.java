@@ -160,8 +160,8 @@ class FaceRecStackTest {
     void invalidParametersStopTheSynthWithEveryReason() {
         var e = assertThrows(IllegalArgumentException.class, () -> Synth.template(Map.of("archiveAfterDays", "-3",
                 "architecture", "sparc", "expireAfterDays", "30", "alarmEmail", "not-an-email")));
-        assertTrue(e.getMessage().contains("archiveAfterDays must be between 1 and 3650; got -3"), e.getMessage());
-        assertTrue(e.getMessage().contains("architecture must be one of [arm64, x86_64]; got 'sparc'"));
+        assertTrue(e.getMessage().contains("archiveAfterDays must be between 1 and 3650, got -3"), e.getMessage());
+        assertTrue(e.getMessage().contains("architecture must be one of [arm64, x86_64], got 'sparc'"));
         assertTrue(e.getMessage().contains("alarmEmail must be an e-mail address"));
         var order = assertThrows(IllegalArgumentException.class, () -> Synth.template(Map.of(
                 "archiveAfterDays", "400", "expireAfterDays", "365")));

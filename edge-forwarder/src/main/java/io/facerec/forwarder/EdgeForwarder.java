@@ -1,5 +1,6 @@
 package io.facerec.forwarder;
 
+import io.facerec.model.config.ConfigException;
 import io.facerec.forwarder.config.ForwarderConfig;
 import io.facerec.forwarder.ingest.CameraReader;
 import io.facerec.forwarder.ingest.CameraStatus;
@@ -148,7 +149,7 @@ public final class EdgeForwarder implements AutoCloseable {
         try {
             String envFile = System.getenv().getOrDefault("FORWARDER_ENV_FILE", ".env");
             config = ForwarderConfig.load(System.getenv(), Path.of(envFile));
-        } catch (ForwarderConfig.ConfigException e) {
+        } catch (ConfigException e) {
             System.err.println("edge-forwarder: " + e.getMessage());
             System.exit(2);
             return;

@@ -1,5 +1,6 @@
 package io.facerec.forwarder;
 
+import io.facerec.model.config.ConfigException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -210,7 +211,7 @@ class EdgeForwarderIntegrationTest {
     @Test
     void wrongStreamUrlAndMissingBucketAreClearErrors(@TempDir Path tmp) throws Exception {
         try (S3Server s3s = new S3Server(null); S3Client s3 = s3s.client()) {
-            var bad = assertThrows(ForwarderConfig.ConfigException.class,
+            var bad = assertThrows(ConfigException.class,
                     () -> config("htp:/camera", s3s.endpoint(), tmp, Map.of("SAMPLE_FPS", "fast")));
             assertEquals("invalid configuration:\n  STREAM_URL: 'htp:/camera' is not a stream URL "
                     + "(http://host:81/stream, rtsp://..., file:...)\n  SAMPLE_FPS must be a number, got 'fast'", bad.getMessage());

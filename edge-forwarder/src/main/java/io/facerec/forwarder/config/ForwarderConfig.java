@@ -1,13 +1,12 @@
 package io.facerec.forwarder.config;
 
+import io.facerec.model.config.SettingsReader;
 import io.facerec.model.frame.FrameKey;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -44,52 +43,23 @@ public record ForwarderConfig(
 
     /** Environment first, then the .env file (when present) for what the environment lacks. */
     public static ForwarderConfig load(Map<String, String> env, Path dotEnv) throws IOException {
-        Map<String, String> merged = new HashMap<>();
-        if (dotEnv != null && Files.isRegularFile(dotEnv)) {
-            merged.putAll(parseDotEnv(Files.readAllLines(dotEnv)));
-        }
-        merged.putAll(env);
-        return from(merged);
-    }
-
-    static Map<String, String> parseDotEnv(List<String> lines) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String raw : lines) {
-            String line = raw.strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            if (line.startsWith("export ")) {
-                line = line.substring(7).strip();
-            }
-            int eq = line.indexOf('=');
-            if (eq <= 0) {
-                continue;
-            }
-            String v = line.substring(eq + 1).strip();
-            if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
-                v = v.substring(1, v.length() - 1);
-            }
-            out.put(line.substring(0, eq).strip(), v);
-        }
-        return out;
+        List<String> lines = dotEnv != null && Files.isRegularFile(dotEnv) ? Files.readAllLines(dotEnv) : List.of();
+        return from(SettingsReader.overDotEnv(env, lines));
     }
 
     public static ForwarderConfig from(Map<String, String> env) throws IOException {
-        List<String> problems = new ArrayList<>();
+        SettingsReader r = SettingsReader.of(env);
         Map<String, URI> cameras = new LinkedHashMap<>();
-        String camerasFile = env.get("CAMERAS_FILE");
-        String streamUrl = env.get("STREAM_URL");
-        if (blank(camerasFile) && blank(streamUrl)) {
-            problems.add("STREAM_URL (one camera) or CAMERAS_FILE (several) is required");
+        Optional<String> camerasFile = r.optional("CAMERAS_FILE");
+        Optional<String> streamUrl = r.optional("STREAM_URL");
+        if (camerasFile.isEmpty() && streamUrl.isEmpty()) {
+            r.problem("STREAM_URL (one camera) or CAMERAS_FILE (several) is required");
         }
-        if (!blank(streamUrl)) {
-            addCamera(cameras, env.getOrDefault("CAMERA_ID", "cam1").strip(), streamUrl.strip(), "STREAM_URL", problems);
-        }
-        if (!blank(camerasFile)) {
-            Path f = Path.of(camerasFile.strip());
+        streamUrl.ifPresent(u -> addCamera(cameras, r.string("CAMERA_ID", "cam1"), u, "STREAM_URL", r));
+        if (camerasFile.isPresent()) {
+            Path f = Path.of(camerasFile.get());
             if (!Files.isRegularFile(f)) {
-                problems.add("CAMERAS_FILE " + f + " does not exist");
+                r.problem("CAMERAS_FILE " + f + " does not exist");
             } else {
                 int n = 0;
                 for (String line : Files.readAllLines(f)) {
@@ -100,55 +70,37 @@ public record ForwarderConfig(
                     }
                     String[] parts = l.split("\\s*[=\\s]\\s*", 2);
                     if (parts.length != 2) {
-                        problems.add("CAMERAS_FILE line " + n + ": expected 'camera-id url'");
+                        r.problem("CAMERAS_FILE line " + n + ": expected 'camera-id url'");
                         continue;
                     }
-                    addCamera(cameras, parts[0], parts[1], "CAMERAS_FILE line " + n, problems);
+                    addCamera(cameras, parts[0], parts[1], "CAMERAS_FILE line " + n, r);
                 }
             }
         }
-        String bucket = env.getOrDefault("S3_BUCKET", "").strip();
-        if (bucket.isEmpty()) {
-            problems.add("S3_BUCKET is required");
-        }
-        Optional<URI> endpoint = Optional.empty();
-        String ep = env.get("AWS_ENDPOINT_URL_S3");
-        if (!blank(ep)) {
-            try {
-                URI u = URI.create(ep.strip());
-                if (u.getHost() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))) {
-                    throw new IllegalArgumentException();
-                }
-                endpoint = Optional.of(u);
-            } catch (IllegalArgumentException e) {
-                problems.add("AWS_ENDPOINT_URL_S3 must be an http(s) URL");
-            }
-        }
-        Num n = new Num(env, problems);
+        String bucket = r.required("S3_BUCKET");
+        Optional<URI> endpoint = r.url("AWS_ENDPOINT_URL_S3");
         ForwarderConfig c = new ForwarderConfig(cameras, bucket, endpoint,
-                env.getOrDefault("AWS_REGION", "us-east-1").strip(),
-                n.dbl("SAMPLE_FPS", 1, 0.01, 30),
-                n.dbl("MOTION_THRESHOLD", 0.02, 0, 1),
-                Duration.ofSeconds(n.lng("KEEPALIVE_S", 60, 1, 86_400)),
-                n.dbl("DOWNSCALE", 1.0, 0.1, 1),
-                (int) n.lng("JPEG_QUALITY", 85, 10, 100),
-                Path.of(env.getOrDefault("SPOOL_DIR", "spool").strip()),
-                n.lng("SPOOL_MAX_MB", 1024, 1, 1_000_000) * 1024 * 1024,
-                Duration.ofHours(n.lng("SPOOL_MAX_AGE_H", 72, 1, 24 * 365)),
-                (int) n.lng("UPLOAD_CONCURRENCY", 4, 1, 64),
-                Duration.ofSeconds(n.lng("STALL_TIMEOUT_S", 10, 1, 3600)),
-                Duration.ofSeconds(n.lng("RECONNECT_MAX_S", 30, 1, 3600)),
-                (int) n.lng("HEALTH_PORT", 8080, 0, 65535),
-                Duration.ofSeconds(n.lng("CAMERA_DOWN_AFTER_S", 120, 1, 86_400)));
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
+                r.string("AWS_REGION", "us-east-1"),
+                r.decimal("SAMPLE_FPS", 1, 0.01, 30),
+                r.decimal("MOTION_THRESHOLD", 0.02, 0, 1),
+                Duration.ofSeconds(r.whole("KEEPALIVE_S", 60, 1, 86_400)),
+                r.decimal("DOWNSCALE", 1.0, 0.1, 1),
+                r.integer("JPEG_QUALITY", 85, 10, 100),
+                Path.of(r.string("SPOOL_DIR", "spool")),
+                r.whole("SPOOL_MAX_MB", 1024, 1, 1_000_000) * 1024 * 1024,
+                Duration.ofHours(r.whole("SPOOL_MAX_AGE_H", 72, 1, 24 * 365)),
+                r.integer("UPLOAD_CONCURRENCY", 4, 1, 64),
+                Duration.ofSeconds(r.whole("STALL_TIMEOUT_S", 10, 1, 3600)),
+                Duration.ofSeconds(r.whole("RECONNECT_MAX_S", 30, 1, 3600)),
+                r.integer("HEALTH_PORT", 8080, 0, 65535),
+                Duration.ofSeconds(r.whole("CAMERA_DOWN_AFTER_S", 120, 1, 86_400)));
+        r.finish();
         return c;
     }
 
-    private static void addCamera(Map<String, URI> cameras, String id, String url, String where, List<String> problems) {
+    private static void addCamera(Map<String, URI> cameras, String id, String url, String where, SettingsReader r) {
         if (!FrameKey.CAMERA_ID.matcher(id).matches()) {
-            problems.add(where + ": camera id '" + id + "' must be 1-64 letters, digits, '.', '-' or '_'");
+            r.problem(where + ": camera id '" + id + "' must be 1-64 letters, digits, '.', '-' or '_'");
             return;
         }
         try {
@@ -158,59 +110,10 @@ public record ForwarderConfig(
                 throw new IllegalArgumentException();
             }
             if (cameras.put(id, u) != null) {
-                problems.add(where + ": camera id '" + id + "' is used twice");
+                r.problem(where + ": camera id '" + id + "' is used twice");
             }
         } catch (IllegalArgumentException e) {
-            problems.add(where + ": '" + url + "' is not a stream URL (http://host:81/stream, rtsp://..., file:...)");
-        }
-    }
-
-    private static boolean blank(String s) {
-        return s == null || s.isBlank();
-    }
-
-    private record Num(Map<String, String> env, List<String> problems) {
-        double dbl(String key, double def, double min, double max) {
-            String v = env.get(key);
-            if (blank(v)) {
-                return def;
-            }
-            try {
-                double d = Double.parseDouble(v.strip());
-                if (!(d >= min && d <= max)) {
-                    problems.add(key + " must be between " + min + " and " + max + ", got " + v.strip());
-                    return def;
-                }
-                return d;
-            } catch (NumberFormatException e) {
-                problems.add(key + " must be a number, got '" + v.strip() + "'");
-                return def;
-            }
-        }
-
-        long lng(String key, long def, long min, long max) {
-            String v = env.get(key);
-            if (blank(v)) {
-                return def;
-            }
-            try {
-                long l = Long.parseLong(v.strip());
-                if (l < min || l > max) {
-                    problems.add(key + " must be between " + min + " and " + max + ", got " + l);
-                    return def;
-                }
-                return l;
-            } catch (NumberFormatException e) {
-                problems.add(key + " must be a whole number, got '" + v.strip() + "'");
-                return def;
-            }
-        }
-    }
-
-    /** Every problem of the configuration, one per line. */
-    public static final class ConfigException extends RuntimeException {
-        public ConfigException(List<String> problems) {
-            super("invalid configuration:\n  " + String.join("\n  ", problems));
+            r.problem(where + ": '" + url + "' is not a stream URL (http://host:81/stream, rtsp://..., file:...)");
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.facerec.recognizer.config;
+package io.facerec.model.config;
 
 import java.util.List;
 
