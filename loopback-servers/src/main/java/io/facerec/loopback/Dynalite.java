@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -47,9 +48,11 @@ public final class Dynalite extends NodeProcess {
         return endpoint;
     }
 
-    public DynamoDbClient client() {
+    /** A client of this server; the interceptors (a call recorder) go on the product's clients only. */
+    public DynamoDbClient client(ExecutionInterceptor... interceptors) {
         return DynamoDbClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .overrideConfiguration(c -> c.executionInterceptors(List.of(interceptors)))
                 .httpClient(UrlConnectionHttpClient.create()).build();
     }
 }

@@ -2,12 +2,14 @@ package io.facerec.loopback;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -53,9 +55,11 @@ public final class S3Server implements AutoCloseable {
         return endpoint;
     }
 
-    public S3Client client() {
+    /** A client of this server; the interceptors (a call recorder) go on the product's clients only. */
+    public S3Client client(ExecutionInterceptor... interceptors) {
         return S3Client.builder().endpointOverride(endpoint).forcePathStyle(true).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .overrideConfiguration(c -> c.executionInterceptors(List.of(interceptors)))
                 .httpClient(UrlConnectionHttpClient.create()).build();
     }
 
