@@ -13,6 +13,8 @@ import io.facerec.forwarder.ops.ForwarderMetrics;
 import io.facerec.forwarder.sampling.FrameSampler;
 import io.facerec.forwarder.simulator.SimulatedCamera;
 import io.facerec.loopback.S3Server;
+import io.facerec.loopback.sdkcalls.ProductRole;
+import io.facerec.loopback.sdkcalls.SdkCallRecorder;
 import io.facerec.model.frame.FrameKey;
 import java.io.OutputStream;
 import java.net.ServerSocket;
@@ -56,6 +58,12 @@ class EdgeForwarderIntegrationTest {
         return ForwarderConfig.from(env);
     }
 
+    /** The forwarder's own client, recorded for the IAM contract; the test's client stays unrecorded. */
+    static S3Client product(S3Server s3s) {
+        return s3s.client(SdkCallRecorder.forTest(ProductRole.FORWARDER, EdgeForwarderIntegrationTest.class,
+                Map.of("S3_BUCKET", BUCKET)));
+    }
+
     static List<S3Object> frames(S3Client s3) {
         return s3.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix("frames/")).contents().stream().toList();
     }
@@ -77,7 +85,7 @@ class EdgeForwarderIntegrationTest {
              SimulatedCamera cam = new SimulatedCamera(video, 10, 0, "/stream")) {
             s3.createBucket(b -> b.bucket(BUCKET));
             ForwarderConfig c = config(cam.streamUrl(), s3s.endpoint(), tmp.resolve("spool"), Map.of());
-            try (EdgeForwarder f = new EdgeForwarder(c, s3, Clock.systemUTC())) {
+            try (EdgeForwarder f = new EdgeForwarder(c, product(s3s), Clock.systemUTC())) {
                 await("4 frames in S3", 15_000, () -> frames(s3).size() >= 4);
                 // like a real board, the camera serves one client: a second one is refused
                 var second = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(cam.streamUrl())).build(),
@@ -108,7 +116,7 @@ class EdgeForwarderIntegrationTest {
             s3.createBucket(b -> b.bucket(BUCKET));
             ForwarderConfig c = config(cam.streamUrl(), s3s.endpoint(), tmp.resolve("spool"),
                     Map.of("SAMPLE_FPS", "30"));
-            try (EdgeForwarder f = new EdgeForwarder(c, s3, Clock.systemUTC())) {
+            try (EdgeForwarder f = new EdgeForwarder(c, product(s3s), Clock.systemUTC())) {
                 ForwarderMetrics m = f.metrics();
                 await("first frames", 10_000, () -> frames(s3).size() >= 2);
                 for (Runnable trouble : List.<Runnable>of(cam::sendTruncatedFrame, cam::sendCorruptFrame,
@@ -139,7 +147,7 @@ class EdgeForwarderIntegrationTest {
             S3Client s3 = s3s.client();
             s3.createBucket(b -> b.bucket(BUCKET));
             ForwarderConfig c = config(cam.streamUrl(), s3s.endpoint(), spool, Map.of());
-            EdgeForwarder first = new EdgeForwarder(c, s3, Clock.systemUTC());
+            EdgeForwarder first = new EdgeForwarder(c, product(s3s), Clock.systemUTC());
             await("uploads", 10_000, () -> frames(s3).size() >= 2);
             s3s.close(); // S3 goes away
             await("frames spooled during the outage", 15_000, () -> first.spool().depth() >= 6);
@@ -149,7 +157,7 @@ class EdgeForwarderIntegrationTest {
             assertTrue(spooled >= 6, "spooled " + spooled);
 
             try (S3Server back = new S3Server(store, port); S3Client s3b = back.client();
-                 EdgeForwarder second = new EdgeForwarder(c, s3b, Clock.systemUTC())) {
+                 EdgeForwarder second = new EdgeForwarder(c, product(back), Clock.systemUTC())) {
                 await("spool drained", 20_000, () -> second.spool().depth() == 0);
                 second.close();
                 List<String> keys = frames(s3b).stream().map(S3Object::key).toList();
@@ -179,6 +187,7 @@ class EdgeForwarderIntegrationTest {
                 spool.put(new FrameKey("door", t0 + i * 100, i), jpeg);
             }
             List<String> order = new CopyOnWriteArrayList<>();
+            S3Client uploads = product(s3s);
             S3Client recording = (S3Client) java.lang.reflect.Proxy.newProxyInstance(S3Client.class.getClassLoader(),
                     new Class<?>[] {S3Client.class}, (p, m, a) -> {
                         if (m.getName().equals("putObject") && a.length == 2
@@ -190,7 +199,7 @@ class EdgeForwarderIntegrationTest {
                             order.add(b.build().key());
                         }
                         try {
-                            return m.invoke(s3, a);
+                            return m.invoke(uploads, a);
                         } catch (java.lang.reflect.InvocationTargetException e) {
                             throw e.getCause();
                         }
@@ -216,7 +225,7 @@ class EdgeForwarderIntegrationTest {
             assertEquals("invalid configuration:\n  STREAM_URL: 'htp:/camera' is not a stream URL "
                     + "(http://host:81/stream, rtsp://..., file:...)\n  SAMPLE_FPS must be a number, got 'fast'", bad.getMessage());
             var e = assertThrows(IllegalStateException.class, () -> new EdgeForwarder(
-                    config("http://127.0.0.1:9/stream", s3s.endpoint(), tmp, Map.of()), s3, Clock.systemUTC()));
+                    config("http://127.0.0.1:9/stream", s3s.endpoint(), tmp, Map.of()), product(s3s), Clock.systemUTC()));
             assertEquals("S3 bucket 'camera-frames' does not exist: check S3_BUCKET", e.getMessage());
         }
     }
@@ -228,7 +237,7 @@ class EdgeForwarderIntegrationTest {
             s3.createBucket(b -> b.bucket(BUCKET));
             ForwarderConfig c = config("http://127.0.0.1:" + closed + "/stream", s3s.endpoint(), tmp,
                     Map.of("CAMERA_DOWN_AFTER_S", "1"));
-            try (EdgeForwarder f = new EdgeForwarder(c, s3, Clock.systemUTC())) {
+            try (EdgeForwarder f = new EdgeForwarder(c, product(s3s), Clock.systemUTC())) {
                 HttpClient http = HttpClient.newHttpClient();
                 URI health = URI.create("http://127.0.0.1:" + f.opsPort() + "/health");
                 await("503", 10_000, () -> {

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -56,8 +57,19 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /**
+     * What tests add to the product's own AWS clients, a recorder of their calls: interceptors on the
+     * forwarder's client, and a classpath entry and environment for the recognizer's process. Nothing
+     * when run by hand.
+     */
+    public record ProductHooks(List<ExecutionInterceptor> forwarderInterceptors, List<Path> recognizerClasspath,
+                               Map<String, String> recognizerEnvironment) {
+        public static final ProductHooks NONE = new ProductHooks(List.of(), List.of(), Map.of());
+    }
+
     private final List<AutoCloseable> started = new ArrayList<>();
     private final Settings settings;
+    private final ProductHooks hooks;
     private final S3Server s3Server;
     private final S3Client s3;
     private final Dynalite dynalite;
@@ -71,7 +83,12 @@ public final class LocalStack implements AutoCloseable {
     private EdgeForwarder forwarder;
 
     public LocalStack(Settings s) throws Exception {
+        this(s, ProductHooks.NONE);
+    }
+
+    public LocalStack(Settings s, ProductHooks hooks) throws Exception {
         this.settings = s;
+        this.hooks = hooks;
         for (int p : new int[] {s.pagePort(), s.s3Port(), s.dynamoPort(), s.runtimePort(), s.webhookPort(),
             s.streamUrl() == null ? s.cameraPort() : 0, s.healthPort()}) {
             requireFree(p);
@@ -92,7 +109,7 @@ public final class LocalStack implements AutoCloseable {
             ResultTableSchema.ensure(ddb, TABLE);
             receiver = track(WebhookReceiver.start(secret, s.webhookPort()));
             track(new RecognizerProcess(recognizerJar(s.root()), s.root().resolve("local-stack/target/ric-lib"),
-                    recognizerEnv(), s.dataDir().resolve("logs/recognizer.log")));
+                    hooks.recognizerClasspath(), recognizerEnv(), s.dataDir().resolve("logs/recognizer.log")));
             cameras.add(CAMERA);
             page = track(new LocalPage(s.pagePort(), s3, ddb, receiver, runtime, BUCKET, TABLE, cameras,
                     s.dataDir().resolve("enroll-inbox")));
@@ -130,7 +147,9 @@ public final class LocalStack implements AutoCloseable {
         env.put("MOTION_THRESHOLD", "0.01");
         env.put("KEEPALIVE_S", "10");
         env.put("HEALTH_PORT", Integer.toString(settings.healthPort()));
-        forwarder = track(new EdgeForwarder(ForwarderConfig.from(env), s3, Clock.systemUTC()));
+        // a client of its own, as on an edge box
+        S3Client forwarderS3 = track(s3Server.client(hooks.forwarderInterceptors().toArray(ExecutionInterceptor[]::new)));
+        forwarder = track(new EdgeForwarder(ForwarderConfig.from(env), forwarderS3, Clock.systemUTC()));
     }
 
     private Map<String, String> recognizerEnv() {
@@ -156,6 +175,7 @@ public final class LocalStack implements AutoCloseable {
         env.put("WEBHOOK_COOLDOWN_S", settings.webhookCooldownSeconds());
         env.put("OPT_OUT_TRACKING", "true");
         env.put("LOG_LEVEL", "INFO");
+        env.putAll(hooks.recognizerEnvironment());
         return env;
     }
 

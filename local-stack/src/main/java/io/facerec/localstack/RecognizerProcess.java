@@ -28,7 +28,9 @@ public final class RecognizerProcess implements AutoCloseable {
     private volatile boolean running = true;
     private final Thread watcher;
 
-    public RecognizerProcess(Path jar, Path ricLib, Map<String, String> env, Path log) throws IOException {
+    /** {@code extraClasspath} goes after the jar and the runtime client (the tests' call recorder). */
+    public RecognizerProcess(Path jar, Path ricLib, List<Path> extraClasspath, Map<String, String> env, Path log)
+            throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("recognizer jar " + jar + " not found: build it with "
                     + "'mvn -q package -DskipTests -pl lambda-recognizer -am'");
@@ -38,6 +40,7 @@ public final class RecognizerProcess implements AutoCloseable {
         try (Stream<Path> libs = Files.list(ricLib)) {
             libs.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(p -> cp.add(p.toString()));
         }
+        extraClasspath.forEach(p -> cp.add(p.toString()));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         this.command = List.of(java, "-XX:+UseSerialGC", "--add-modules=jdk.incubator.vector",
                 "--enable-native-access=ALL-UNNAMED", "-cp", String.join(File.pathSeparator, cp),

@@ -63,7 +63,7 @@ class LocalStackEndToEndTest {
 
         LocalStack.Settings s = new LocalStack.Settings(root, tmp.resolve("data"), 0, 0, NodeProcess.freePort(), 0, 0, 0, 0,
                 null, frames, 2, 2, false, "30");
-        try (LocalStack stack = new LocalStack(s)) {
+        try (LocalStack stack = new LocalStack(s, RecordedProduct.hooks(LocalStackEndToEndTest.class, tmp))) {
             var s3 = stack.s3();
             // enrol through S3, as a user would in the cloud; the recognizer rebuilds the gallery
             s3.putObject(b -> b.bucket(LocalStack.BUCKET).key("enroll/barack_obama/obama.jpg"),

@@ -19,6 +19,8 @@ import io.facerec.loopback.Dynalite;
 import io.facerec.loopback.S3Server;
 import io.facerec.recognizer.testing.TestData;
 import io.facerec.loopback.WebhookReceiver;
+import io.facerec.loopback.sdkcalls.ProductRole;
+import io.facerec.loopback.sdkcalls.SdkCallRecorder;
 import java.io.ByteArrayInputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -103,7 +105,9 @@ class RecognizerHandlerIntegrationTest {
 
     static RecognizerHandler handler(Map<String, String> overrides) {
         RecognizerConfig config = RecognizerConfig.from(env(overrides));
-        return new RecognizerHandler(Recognizer.create(config, s3, ddb, arn -> {
+        // the product's own clients, recorded for the IAM contract; s3 and ddb stay the test's
+        var calls = SdkCallRecorder.forTest(ProductRole.RECOGNIZER, RecognizerHandlerIntegrationTest.class, env(overrides));
+        return new RecognizerHandler(Recognizer.create(config, s3Server.client(calls), dynalite.client(calls), arn -> {
             throw new AssertionError("no Secrets Manager in this test");
         }, Clock.systemUTC()));
     }

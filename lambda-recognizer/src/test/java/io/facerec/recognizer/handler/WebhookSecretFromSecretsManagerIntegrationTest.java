@@ -1,0 +1,131 @@
+package io.facerec.recognizer.handler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.facerec.loopback.Dynalite;
+import io.facerec.loopback.ResultTableSchema;
+import io.facerec.loopback.S3Server;
+import io.facerec.loopback.SecretsManagerServer;
+import io.facerec.loopback.WebhookReceiver;
+import io.facerec.loopback.sdkcalls.ProductRole;
+import io.facerec.loopback.sdkcalls.SdkCallRecorder;
+import io.facerec.model.frame.FrameKey;
+import io.facerec.recognizer.config.RecognizerConfig;
+import io.facerec.recognizer.testing.TestData;
+import io.facerec.recognizer.webhook.WebhookSecretSource;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The webhook secret as the CDK stack hands it over: only its ARN in {@code WEBHOOK_SECRET_ARN}, the
+ * value read from Secrets Manager (over its real protocol) at init and used to sign every delivery.
+ */
+class WebhookSecretFromSecretsManagerIntegrationTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String BUCKET = "stack-frames";
+    static final String TABLE = "stack-results";
+    static final String SECRET = randomSecret();
+    static S3Server s3Server;
+    static Dynalite dynalite;
+    static WebhookReceiver receiver;
+    static SecretsManagerServer secretsManager;
+    static S3Client s3;
+    static String secretArn;
+
+    @BeforeAll
+    static void start() throws Exception {
+        TestData.dir();
+        s3Server = new S3Server(null);
+        s3 = s3Server.client();
+        s3.createBucket(b -> b.bucket(BUCKET));
+        dynalite = Dynalite.start();
+        ResultTableSchema.ensure(dynalite.client(), TABLE);
+        receiver = WebhookReceiver.start(SECRET);
+        secretsManager = SecretsManagerServer.start();
+        secretArn = secretsManager.create("facerec-webhook", SECRET);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[] {secretsManager, receiver, dynalite, s3Server}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    /** As a random secret from the stack's generator: 48 letters and digits, used as raw bytes. */
+    static String randomSecret() {
+        String chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        SecureRandom r = new SecureRandom();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 48; i++) {
+            b.append(chars.charAt(r.nextInt(chars.length())));
+        }
+        return b.toString();
+    }
+
+    static RecognizerHandler handler(String arn) {
+        Map<String, String> env = new HashMap<>();
+        env.put("RESULTS_TABLE", TABLE);
+        env.put("GALLERY_BUCKET", BUCKET);
+        env.put("NEXTJS_WEBHOOK_URL", receiver.url().toString());
+        env.put("WEBHOOK_SECRET_ARN", arn);
+        env.put("AWS_ENDPOINT_URL_S3", s3Server.endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString());
+        env.put("WEBHOOK_COOLDOWN_S", "0");
+        env.put("GALLERY_REFRESH_S", "0");
+        var calls = SdkCallRecorder.forTest(ProductRole.RECOGNIZER, WebhookSecretFromSecretsManagerIntegrationTest.class, env);
+        return new RecognizerHandler(Recognizer.create(RecognizerConfig.from(env), s3Server.client(calls),
+                dynalite.client(calls), WebhookSecretSource.from(secretsManager.client(calls)), Clock.systemUTC()));
+    }
+
+    static Map<String, Object> put(RecognizerHandler h, String key, String photo) throws Exception {
+        byte[] body = Files.readAllBytes(TestData.path(photo));
+        s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(body));
+        return h.handleRequest(RecognizerHandlerIntegrationTest.event("object-created.json", BUCKET, key, body.length), null);
+    }
+
+    @Test
+    void deliveriesAreSignedWithTheSecretReadFromSecretsManager() throws Exception {
+        RecognizerHandler h = handler(secretArn);
+        assertEquals(1, put(h, "enroll/joe_biden/biden.jpg", "face_recognition/images/joe_biden/biden.jpg").get("enrolments"));
+        String frame = new FrameKey("gate", 1_795_000_000_000L, 1).toKey();
+        assertEquals(1, put(h, frame, "face_recognition/images/joe_biden/biden2.jpg").get("frames"));
+
+        List<JsonNode> deliveries = new ArrayList<>();
+        for (int i = 0; i < 100 && deliveries.isEmpty(); i++) {
+            Thread.sleep(50);
+            deliveries.clear();
+            JSON.readTree(receiver.deliveriesJson()).forEach(deliveries::add);
+        }
+        assertEquals(1, deliveries.size(), deliveries.toString());
+        JsonNode d = deliveries.get(0);
+        assertTrue(d.get("authorised").asBoolean(), "Bearer token is the secret from Secrets Manager");
+        assertTrue(d.get("verified").asBoolean(), "signed with the secret from Secrets Manager: " + d);
+        assertEquals("joe_biden", d.at("/body/result/name").asText());
+    }
+
+    @Test
+    void aSecretThatCannotBeReadStopsTheStartNamingItsArnNeverAValue() {
+        String missing = secretArn.substring(0, secretArn.length() - 6) + "zzzzzz";
+        var e = assertThrows(IllegalStateException.class, () -> handler(missing));
+        assertEquals("webhook secret " + missing + " could not be read: ResourceNotFoundException", e.getMessage());
+        assertFalse(String.valueOf(e.getCause()).contains(SECRET));
+    }
+}
