@@ -10,7 +10,8 @@ import software.amazon.awscdk.services.secretsmanager.ISecret;
 
 /**
  * Every permission of the recognizer and the forwarder, in one place. iam-policies/ holds the same
- * documents as JSON, and a test keeps the two from drifting apart.
+ * documents as JSON, and a test keeps the two from drifting apart; the IAM contract test holds both to
+ * the calls the code makes.
  */
 public final class RecognizerPermissions {
     public static final String FRAMES = "frames/";
@@ -26,7 +27,9 @@ public final class RecognizerPermissions {
                 allow("ReadFramesAndEnrolmentPhotos", List.of("s3:GetObject"),
                         List.of(bucket.arnForObjects(FRAMES + "*"), bucket.arnForObjects(ENROLL + "*"))),
                 allow("ReadWriteGallery", List.of("s3:GetObject", "s3:PutObject"), List.of(bucket.arnForObjects(GALLERY + "*"))),
-                // listing lets a missing gallery file read as 404 (not 403), and enrolment list a person's photos
+                // enrolment lists a person's photos; and a missing gallery file answers 404 (not 403) only to a
+                // caller allowed to list. A GET or HEAD carries no prefix, so an s3:prefix condition would turn
+                // those 404s into 403s: the IAM contract test (cdk tests) holds this grant to both uses
                 allow("ListBucket", List.of("s3:ListBucket"), List.of(bucket.getBucketArn())),
                 allow("WriteResults", List.of("dynamodb:PutItem", "dynamodb:UpdateItem"), List.of(table.getTableArn())),
                 allow("ReadWebhookSecret", List.of("secretsmanager:GetSecretValue"), List.of(secret.getSecretArn())));

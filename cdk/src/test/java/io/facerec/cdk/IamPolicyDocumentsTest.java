@@ -9,18 +9,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The JSON documents in iam-policies/: valid, current version, named resources wherever a resource
- * can be named, and, for the forwarder and the recognizer, exactly the grants of the synthesized stack.
+ * can be named, and, for the forwarder and the recognizer, exactly the grants of the synthesized stack
+ * (conditions included).
  */
 class IamPolicyDocumentsTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -72,7 +71,8 @@ class IamPolicyDocumentsTest {
                             assertTrue(STAR_ONLY.contains(a), f + ": '*' resource for " + a + ", which can be scoped");
                         }
                     } else {
-                        assertTrue(r.startsWith("arn:aws:"), f + ": " + r);
+                        // an ARN, or a stack output that is one
+                        assertTrue(r.startsWith("arn:aws:") || r.matches("\\$\\{\\w+Arn}"), f + ": " + r);
                     }
                 }
                 for (String a : strings(st.get("Action"))) {
@@ -104,89 +104,19 @@ class IamPolicyDocumentsTest {
         assertEquals(doc.get("Action").asText(), st.get("Action").asText());
     }
 
-    /** "action resource" pairs of a document, its placeholders turned into the template's tokens. */
+    /** "Allow action resource [condition]" lines of a document, its placeholders filled in for one deployment. */
     static Set<String> grantsOfDocument(String name) throws Exception {
-        Map<String, String> arnToToken = new LinkedHashMap<>();
-        arnToToken.put("arn:aws:s3:::${BucketName}", "${Frames.Arn}");
-        arnToToken.put("arn:aws:dynamodb:${Region}:${AccountId}:table/${TableName}", "${Results.Arn}");
-        arnToToken.put("arn:aws:secretsmanager:${Region}:${AccountId}:secret:${WebhookSecretName}-??????", "${WebhookSecret}");
-        arnToToken.put("arn:aws:logs:${Region}:${AccountId}:log-group:${RecognizerLogGroup}:*", "${RecognizerLogs.Arn}");
-        arnToToken.put("arn:aws:sqs:${Region}:${AccountId}:${FailureQueueName}", "${RecognizerFailures.Arn}");
-        Set<String> out = new TreeSet<>();
-        for (JsonNode st : doc(name).get("Statement")) {
-            for (String a : strings(st.get("Action"))) {
-                for (String r : strings(st.get("Resource"))) {
-                    String token = r;
-                    for (var e : arnToToken.entrySet()) {
-                        if (r.startsWith(e.getKey())) {
-                            token = e.getValue() + r.substring(e.getKey().length());
-                            break;
-                        }
-                    }
-                    out.add(a + " " + token);
-                }
-            }
-        }
-        return out;
+        return IamPolicy.ofDocument(Files.readString(DIR.resolve(name)), new StackDeployment(template), name).grantLines();
     }
 
-    /** Every grant of the policies attached to a role in the template, as "action token" pairs. */
+    /** The same lines for every policy the template attaches to a role. */
     static Set<String> grantsOfRole(String roleId) {
-        String roleLogicalId = logicalId("AWS::IAM::Role", roleId);
-        Set<String> out = new TreeSet<>();
-        template.get("Resources").fields().forEachRemaining(e -> {
-            JsonNode r = e.getValue();
-            String type = r.get("Type").asText();
-            JsonNode props = r.get("Properties");
-            boolean attached = false;
-            if (type.equals("AWS::IAM::Policy") || type.equals("AWS::IAM::ManagedPolicy")) {
-                for (JsonNode ref : props.path("Roles")) {
-                    attached |= ref.path("Ref").asText().equals(roleLogicalId);
-                }
-            }
-            if (type.equals("AWS::IAM::ManagedPolicy")) {
-                JsonNode roleManaged = template.at("/Resources/" + roleLogicalId + "/Properties/ManagedPolicyArns");
-                for (JsonNode ref : roleManaged) {
-                    attached |= ref.path("Ref").asText().equals(e.getKey());
-                }
-            }
-            if (attached) {
-                for (JsonNode st : props.at("/PolicyDocument/Statement")) {
-                    for (String a : strings(st.get("Action"))) {
-                        for (JsonNode res : st.get("Resource").isArray() ? st.get("Resource") : List.of(st.get("Resource"))) {
-                            out.add(a + " " + token(res));
-                        }
-                    }
-                }
-            }
-        });
-        return out;
-    }
-
-    /** A CloudFormation value as a token: ${Construct.Attr} for GetAtt, ${Construct} for Ref, joins concatenated. */
-    static String token(JsonNode v) {
-        if (v.isTextual()) {
-            return v.asText();
-        }
-        if (v.has("Fn::GetAtt")) {
-            return "${" + construct(v.get("Fn::GetAtt").get(0).asText()) + "." + v.get("Fn::GetAtt").get(1).asText() + "}";
-        }
-        if (v.has("Ref")) {
-            return "${" + construct(v.get("Ref").asText()) + "}";
-        }
-        if (v.has("Fn::Join")) {
-            StringBuilder b = new StringBuilder();
-            for (JsonNode part : v.get("Fn::Join").get(1)) {
-                b.append(token(part));
-            }
-            return b.toString();
-        }
-        return v.toString();
+        return IamPolicy.ofRole(new StackDeployment(template), roleId).grantLines();
     }
 
     /** Logical ids end in an 8-character hash: FramesA1B84456 -> Frames. */
     static String construct(String logicalId) {
-        return logicalId.matches(".*[0-9A-F]{8}") ? logicalId.substring(0, logicalId.length() - 8) : logicalId;
+        return StackDeployment.construct(logicalId);
     }
 
     static String logicalId(String type, String construct) {
@@ -205,15 +135,6 @@ class IamPolicyDocumentsTest {
     }
 
     static List<String> strings(JsonNode n) {
-        List<String> out = new ArrayList<>();
-        if (n == null) {
-            return out;
-        }
-        if (n.isArray()) {
-            n.forEach(x -> out.add(x.asText()));
-        } else {
-            out.add(n.asText());
-        }
-        return out;
+        return IamPolicy.strings(n);
     }
 }
