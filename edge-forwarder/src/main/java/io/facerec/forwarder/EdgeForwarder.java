@@ -1,7 +1,9 @@
 package io.facerec.forwarder;
 
 import io.facerec.model.config.ConfigException;
+import io.facerec.forwarder.config.AwsAccess;
 import io.facerec.forwarder.config.ForwarderConfig;
+import io.facerec.forwarder.config.StreamUrl;
 import io.facerec.forwarder.ingest.CameraReader;
 import io.facerec.forwarder.ingest.CameraStatus;
 import io.facerec.forwarder.ops.ForwarderMetrics;
@@ -9,19 +11,28 @@ import io.facerec.forwarder.ops.OpsServer;
 import io.facerec.forwarder.sampling.FrameSampler;
 import io.facerec.forwarder.spool.FrameSpool;
 import io.facerec.forwarder.upload.FrameUploader;
+import io.facerec.forwarder.upload.S3Status;
 import io.facerec.model.frame.FrameKey;
 import java.io.IOException;
-import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -42,22 +53,32 @@ public final class EdgeForwarder implements AutoCloseable {
     private final FrameSpool spool;
     private final OpsServer ops;
     private final ForwarderMetrics metrics;
+    private final S3Status s3Status;
+    private volatile boolean stopping;
 
     public EdgeForwarder(ForwarderConfig config, S3Client s3, Clock clock) throws IOException {
         this.metrics = new ForwarderMetrics();
+        this.s3Status = new S3Status(s3, clock);
+        checkCredentials(s3Status, config);
         checkBucket(s3, config.bucket());
-        this.spool = new FrameSpool(config.spoolDir(), config.spoolMaxBytes(), config.spoolMaxAge(), clock,
-                n -> metrics.dropped("all", "spool_evicted"));
+        try {
+            this.spool = new FrameSpool(config.spoolDir(), config.spoolMaxBytes(), config.spoolMaxAge(), clock,
+                    k -> metrics.dropped(k.cameraId(), "spool_evicted"));
+        } catch (IOException e) {
+            throw new StartupException("SPOOL_DIR " + config.spoolDir() + " cannot be used: " + StartupException.reason(e, config.spoolDir()), 2);
+        }
         metrics.spoolGauges(spool::bytes, spool::depth);
         Semaphore slots = new Semaphore(config.uploadConcurrency());
-        for (Map.Entry<String, URI> cam : config.cameras().entrySet()) {
+        CameraReader.Settings readerSettings = new CameraReader.Settings(config.stallTimeout(), config.reconnectMax(),
+                config.backoffResetAfter(), config.maxFrameBytes());
+        for (Map.Entry<String, StreamUrl> cam : config.cameras().entrySet()) {
             String id = cam.getKey();
             CameraStatus status = new CameraStatus(id, clock.millis());
             statuses.add(status);
             FrameSampler sampler = new FrameSampler(config.sampleFps(), config.motionThreshold(), config.keepAlive(),
-                    config.downscale(), config.jpegQuality());
+                    config.downscale(), config.jpegQuality(), config.maxFramePixels());
             AtomicLong seq = new AtomicLong();
-            CameraReader reader = new CameraReader(id, cam.getValue(), config.stallTimeout(), config.reconnectMax(),
+            CameraReader reader = new CameraReader(id, cam.getValue(), readerSettings,
                     (jpeg, at) -> {
                         FrameSampler.Result r = sampler.offer(jpeg, at);
                         switch (r.decision()) {
@@ -67,25 +88,43 @@ public final class EdgeForwarder implements AutoCloseable {
                                     spool.put(new FrameKey(id, at, seq.getAndIncrement()), r.jpeg());
                                 } catch (IOException e) {
                                     metrics.dropped(id, "spool_write_failed");
-                                    LOG.error("camera {}: frame could not be spooled: {}", id, e.toString());
+                                    LOG.error("camera {}: frame could not be spooled: {}", id, e.getMessage());
                                 }
                             }
                             case CORRUPT -> metrics.dropped(id, "corrupt");
+                            case TOO_LARGE -> metrics.dropped(id, "too_large");
                             case RATE_CAPPED -> metrics.dropped(id, "rate_cap");
                             case NO_MOTION -> metrics.dropped(id, "no_motion");
                         }
                     }, metrics, status, clock);
             readers.add(reader);
-            uploaders.add(new FrameUploader(id, spool, s3, config.bucket(), slots, metrics, clock));
+            uploaders.add(new FrameUploader(id, cam.getValue().withoutCredentials(), spool, s3, config.bucket(), slots,
+                    metrics, clock, s3Status));
         }
-        this.ops = new OpsServer(config.healthPort(), statuses, spool, metrics, config.cameraDownAfter(), clock);
+        try {
+            this.ops = new OpsServer(config.healthBind(), config.healthPort(), statuses, spool, s3Status, metrics,
+                    new OpsServer.HealthRules(config.cameraDownAfter(), config.s3DownAfter()), clock);
+        } catch (IOException e) {
+            throw new StartupException("HEALTH_PORT " + config.healthPort() + " on " + config.healthBind().getHostAddress()
+                    + " cannot be used: " + StartupException.reason(e), 1);
+        }
         for (int i = 0; i < readers.size(); i++) {
             String id = statuses.get(i).cameraId();
-            threads.add(start(readers.get(i), "reader-" + id));
-            threads.add(start(uploaders.get(i), "uploader-" + id));
+            threads.add(start(readers.get(i), "reader-" + id, id, "reader"));
+            threads.add(start(uploaders.get(i), "uploader-" + id, id, "uploader"));
         }
-        LOG.info("forwarding {} camera(s) to s3://{}/frames/ at up to {} frames/s each; health on :{}",
-                config.cameras().size(), config.bucket(), config.sampleFps(), ops.port());
+        LOG.info("forwarding {} camera(s) to s3://{}/frames/ at up to {} frames/s each; health on {}:{}",
+                config.cameras().size(), config.bucket(), config.sampleFps(), config.healthBind().getHostAddress(),
+                ops.port());
+    }
+
+    /** No credentials at all is a configuration error, named as such rather than as an unreachable S3. */
+    static void checkCredentials(S3Status s3, ForwarderConfig config) {
+        s3.missingCredentials().ifPresent(why -> {
+            throw new StartupException(why + " (looked in " + config.aws().source() + "): set AWS_ACCESS_KEY_ID and "
+                    + "AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, in the environment or .env, or give the machine an "
+                    + "instance role", 2);
+        });
     }
 
     /** A missing bucket stops the start; an unreachable or forbidden one does not (frames spool). */
@@ -93,10 +132,10 @@ public final class EdgeForwarder implements AutoCloseable {
         try {
             s3.headBucket(b -> b.bucket(bucket));
         } catch (NoSuchBucketException e) {
-            throw new IllegalStateException("S3 bucket '" + bucket + "' does not exist: check S3_BUCKET");
+            throw new StartupException("S3 bucket '" + bucket + "' does not exist: check S3_BUCKET", 2);
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
-                throw new IllegalStateException("S3 bucket '" + bucket + "' does not exist: check S3_BUCKET");
+                throw new StartupException("S3 bucket '" + bucket + "' does not exist: check S3_BUCKET", 2);
             }
             // 403: the put-only policy cannot see the bucket, which is fine
         } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
@@ -104,8 +143,25 @@ public final class EdgeForwarder implements AutoCloseable {
         }
     }
 
-    private static Thread start(Runnable r, String name) {
-        Thread t = new Thread(r, name);
+    /** Runs {@code r} on a daemon thread, starting it again whenever it ends by a throwable. */
+    private Thread start(Runnable r, String name, String camera, String role) {
+        Thread t = new Thread(() -> {
+            while (!stopping) {
+                try {
+                    r.run();
+                    return;
+                } catch (Throwable e) {
+                    metrics.threadRestart(camera, role);
+                    StackTraceElement at = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
+                    LOG.error("camera {}: {} failed ({} at {}); restarting it", camera, role, e.getClass().getName(), at);
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                }
+            }
+        }, name);
         t.setDaemon(true);
         t.start();
         return t;
@@ -123,8 +179,13 @@ public final class EdgeForwarder implements AutoCloseable {
         return ops.port();
     }
 
+    public java.net.InetSocketAddress opsAddress() {
+        return ops.address();
+    }
+
     @Override
     public void close() {
+        stopping = true;
         readers.forEach(CameraReader::stop);
         uploaders.forEach(FrameUploader::stop);
         for (Thread t : threads) {
@@ -138,10 +199,33 @@ public final class EdgeForwarder implements AutoCloseable {
         LOG.info("stopped; {} frames left in the spool for the next start", spool.depth());
     }
 
+    /** The S3 client from the settings, AWS_* from .env included, with call and attempt timeouts. */
     public static S3Client s3Client(ForwarderConfig c) {
-        var b = S3Client.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(c.region()));
+        var b = S3Client.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(c.region()))
+                .credentialsProvider(credentials(c.aws()))
+                .overrideConfiguration(o -> o.apiCallTimeout(c.s3CallTimeout()).apiCallAttemptTimeout(c.s3AttemptTimeout()));
         c.s3Endpoint().ifPresent(e -> b.endpointOverride(e).forcePathStyle(true));
         return b.build();
+    }
+
+    static AwsCredentialsProvider credentials(AwsAccess aws) {
+        if (aws.hasKeys()) {
+            return StaticCredentialsProvider.create(aws.sessionToken().isPresent()
+                    ? AwsSessionCredentials.create(aws.accessKeyId().get(), aws.secretAccessKey().get(), aws.sessionToken().get())
+                    : AwsBasicCredentials.create(aws.accessKeyId().get(), aws.secretAccessKey().get()));
+        }
+        if (aws.profile().isPresent() || aws.credentialsFile().isPresent() || aws.configFile().isPresent()) {
+            var files = ProfileFile.aggregator();
+            aws.configFile().or(() -> Optional.of(Path.of(System.getProperty("user.home"), ".aws", "config")))
+                    .filter(Files::isRegularFile)
+                    .ifPresent(f -> files.addFile(ProfileFile.builder().content(f).type(ProfileFile.Type.CONFIGURATION).build()));
+            aws.credentialsFile().or(() -> Optional.of(Path.of(System.getProperty("user.home"), ".aws", "credentials")))
+                    .filter(Files::isRegularFile)
+                    .ifPresent(f -> files.addFile(ProfileFile.builder().content(f).type(ProfileFile.Type.CREDENTIALS).build()));
+            return ProfileCredentialsProvider.builder().profileFile(files.build())
+                    .profileName(aws.profile().orElse("default")).build();
+        }
+        return DefaultCredentialsProvider.builder().build();
     }
 
     public static void main(String[] args) throws Exception {
@@ -157,9 +241,15 @@ public final class EdgeForwarder implements AutoCloseable {
         EdgeForwarder f;
         try {
             f = new EdgeForwarder(config, s3Client(config), Clock.systemUTC());
-        } catch (IllegalStateException e) {
+        } catch (StartupException e) {
             System.err.println("edge-forwarder: " + e.getMessage());
-            System.exit(2);
+            System.exit(e.exitStatus());
+            return;
+        } catch (IOException | RuntimeException e) {
+            // anything else at start: one line, the cause named, no stack trace (it may quote settings)
+            System.err.println("edge-forwarder: cannot start: " + e.getClass().getSimpleName()
+                    + (e instanceof IOException io ? ": " + StartupException.reason(io) : ""));
+            System.exit(1);
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(f::close, "shutdown"));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.facerec.forwarder.config.ForwarderConfig;
+import io.facerec.forwarder.config.StreamUrl;
 import io.facerec.forwarder.ingest.CameraReader;
 import io.facerec.forwarder.ingest.CameraStatus;
 import io.facerec.forwarder.ops.ForwarderMetrics;
@@ -16,6 +17,7 @@ import io.facerec.loopback.S3Server;
 import io.facerec.loopback.sdkcalls.ProductRole;
 import io.facerec.loopback.sdkcalls.SdkCallRecorder;
 import io.facerec.model.frame.FrameKey;
+import io.facerec.model.frame.FrameMetadata;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -35,7 +37,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** The forwarder between a simulated ESP32-CAM and an S3-compatible server, both real, on loopback. */
@@ -84,7 +90,10 @@ class EdgeForwarderIntegrationTest {
         try (S3Server s3s = new S3Server(null); S3Client s3 = s3s.client();
              SimulatedCamera cam = new SimulatedCamera(video, 10, 0, "/stream")) {
             s3.createBucket(b -> b.bucket(BUCKET));
-            ForwarderConfig c = config(cam.streamUrl(), s3s.endpoint(), tmp.resolve("spool"), Map.of());
+            // the URL as a user writes it for a board behind a password; S3 gets it without the secrets
+            String url = "http://admin:pa55word@127.0.0.1:" + cam.port() + "/stream?token=t0ken&fps=5";
+            String sent = "http://127.0.0.1:" + cam.port() + "/stream?fps=5";
+            ForwarderConfig c = config(url, s3s.endpoint(), tmp.resolve("spool"), Map.of());
             try (EdgeForwarder f = new EdgeForwarder(c, product(s3s), Clock.systemUTC())) {
                 await("4 frames in S3", 15_000, () -> frames(s3).size() >= 4);
                 // like a real board, the camera serves one client: a second one is refused
@@ -102,6 +111,8 @@ class EdgeForwarderIntegrationTest {
                 assertEquals(k.captureTime().toString(), head.metadata().get("capture-time"));
                 assertEquals(Long.toString(k.sequence()), head.metadata().get("sequence"));
                 assertEquals(ForwarderConfig.VERSION, head.metadata().get("forwarder-version"));
+                assertEquals(sent, head.metadata().get("stream-url"));
+                assertEquals(sent, FrameMetadata.from(head.metadata(), k).streamUrl(), "what the recognizer reads");
                 byte[] body = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(o.key())).asByteArray();
                 assertTrue(video.stream().anyMatch(v -> java.util.Arrays.equals(v, body)), "sent as the camera sent it");
             }
@@ -120,12 +131,14 @@ class EdgeForwarderIntegrationTest {
                 ForwarderMetrics m = f.metrics();
                 await("first frames", 10_000, () -> frames(s3).size() >= 2);
                 for (Runnable trouble : List.<Runnable>of(cam::sendTruncatedFrame, cam::sendCorruptFrame,
-                        cam::dropConnectionMidFrame, () -> cam.stall(4000), () -> cam.reboot(1500))) {
-                    int before = frames(s3).size();
+                        cam::sendDamagedFrame, cam::dropConnectionMidFrame, () -> cam.stall(4000), () -> cam.reboot(1500))) {
+                    // frames read by the forwarder, not objects in S3: the spool may still hold a backlog
+                    double before = m.count("forwarder_frames_read", "door");
                     trouble.run();
-                    await("frames after the trouble", 20_000, () -> frames(s3).size() >= before + 3);
+                    await("frames after the trouble", 20_000, () -> m.count("forwarder_frames_read", "door") >= before + 3);
                 }
                 assertTrue(m.count("forwarder_reconnects", "door") >= 3, "reconnected after drop, stall and reboot");
+                assertTrue(m.droppedCount("door", "corrupt") >= 3, "truncated, corrupt and damaged frames counted");
                 assertTrue(cam.connections() >= 4);
             }
             for (S3Object o : frames(s3)) {
@@ -136,40 +149,96 @@ class EdgeForwarderIntegrationTest {
         }
     }
 
+    /** Keys of the puts S3 confirmed, in the order it confirmed them. */
+    static final class ConfirmedPuts implements ExecutionInterceptor {
+        final List<String> keys = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+            if (context.request() instanceof PutObjectRequest put) {
+                keys.add(put.key());
+            }
+        }
+    }
+
+    /** The forwarder's client, recorded for the IAM contract and noting the puts S3 confirmed. */
+    static S3Client product(S3Server s3s, ConfirmedPuts puts) {
+        return s3s.client(puts, SdkCallRecorder.forTest(ProductRole.FORWARDER, EdgeForwarderIntegrationTest.class,
+                Map.of("S3_BUCKET", BUCKET)));
+    }
+
+    /** The frames in the spool, as the keys they will be put under. */
+    static List<String> spooledKeys(Path spool) throws Exception {
+        List<String> keys = new ArrayList<>();
+        try (var files = Files.walk(spool)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                var m = java.util.regex.Pattern.compile("(\\d+)-(\\d+)\\.jpg").matcher(f.getFileName().toString());
+                if (m.matches()) {
+                    keys.add(new FrameKey(f.getParent().getFileName().toString(), Long.parseLong(m.group(1)),
+                            Long.parseLong(m.group(2))).toKey());
+                }
+            }
+        }
+        return keys;
+    }
+
     @Test
     void s3OutageLosesNothingAndRestartResumesTheSpool(@TempDir Path tmp) throws Exception {
         Path store = Files.createDirectories(tmp.resolve("s3"));
         int port = io.facerec.loopback.NodeProcess.freePort();
         Path spool = tmp.resolve("spool");
         List<byte[]> video = TestFrames.video();
+        ConfirmedPuts firstPuts = new ConfirmedPuts();
+        ConfirmedPuts secondPuts = new ConfirmedPuts();
+        EdgeForwarder first;
+        ForwarderConfig c;
         try (SimulatedCamera cam = new SimulatedCamera(video, 10, 0, "/stream")) {
             S3Server s3s = new S3Server(store, port);
             S3Client s3 = s3s.client();
             s3.createBucket(b -> b.bucket(BUCKET));
-            ForwarderConfig c = config(cam.streamUrl(), s3s.endpoint(), spool, Map.of());
-            EdgeForwarder first = new EdgeForwarder(c, product(s3s), Clock.systemUTC());
-            await("uploads", 10_000, () -> frames(s3).size() >= 2);
+            c = config(cam.streamUrl(), s3s.endpoint(), spool, Map.of());
+            first = new EdgeForwarder(c, product(s3s, firstPuts), Clock.systemUTC());
+            await("uploads", 10_000, () -> firstPuts.keys.size() >= 2);
             s3s.close(); // S3 goes away
             await("frames spooled during the outage", 15_000, () -> first.spool().depth() >= 6);
-            double sampledBefore = first.metrics().count("forwarder_frames_sampled", "door");
             first.close(); // and the forwarder restarts in the middle of it
-            int spooled = first.spool().depth();
-            assertTrue(spooled >= 6, "spooled " + spooled);
+        } // the camera is gone too: the second run only drains
+        int sampled = (int) first.metrics().count("forwarder_frames_sampled", "door");
+        assertEquals(0, first.metrics().droppedCount("door", "spool_write_failed") + first.metrics().droppedCount("door",
+                "spool_evicted"), "no frame was meant to be lost");
+        List<String> spooled = spooledKeys(spool);
+        assertTrue(spooled.size() >= 6, "spooled " + spooled.size());
+        // every sampled frame is either confirmed by S3 or waiting in the spool (a put whose answer was lost is both)
+        java.util.SortedSet<String> expected = new java.util.TreeSet<>(firstPuts.keys);
+        expected.addAll(spooled);
+        assertEquals(sampled, expected.size(), "sampled frames accounted for");
 
-            try (S3Server back = new S3Server(store, port); S3Client s3b = back.client();
-                 EdgeForwarder second = new EdgeForwarder(c, product(back), Clock.systemUTC())) {
-                await("spool drained", 20_000, () -> second.spool().depth() == 0);
-                second.close();
-                List<String> keys = frames(s3b).stream().map(S3Object::key).toList();
-                // everything the first run sampled arrived, each once, and the keys order as capture time
-                assertTrue(keys.size() >= sampledBefore, keys.size() + " objects for " + sampledBefore + " sampled");
-                assertEquals(keys.size(), keys.stream().distinct().count());
-                List<Long> times = keys.stream().map(k -> FrameKey.parse(k).orElseThrow().captureMillis()).toList();
-                List<Long> sorted = new ArrayList<>(times);
-                sorted.sort(null);
-                assertEquals(sorted, times.stream().sorted().toList());
-                assertEquals(0, second.spool().depth());
+        try (S3Server back = new S3Server(store, port); S3Client s3b = back.client();
+             EdgeForwarder second = new EdgeForwarder(c, product(back, secondPuts), Clock.systemUTC())) {
+            await("spool drained", 20_000, () -> second.spool().depth() == 0);
+            second.close();
+            List<S3Object> objects = frames(s3b);
+            List<String> keys = objects.stream().map(S3Object::key).toList();
+            // completeness and no duplicates: exactly the sampled frames, each under its own key and no other
+            assertEquals(expected, new java.util.TreeSet<>(keys));
+            assertEquals(sampled, keys.size(), "objects in S3");
+            for (S3Object o : objects) {
+                FrameKey k = FrameKey.parse(o.key()).orElseThrow();
+                var meta = FrameMetadata.from(s3b.headObject(b -> b.bucket(BUCKET).key(o.key())).metadata(), k);
+                assertEquals(k.captureTime(), meta.captureTime(), o.key());
+                assertEquals(k.sequence(), meta.sequence(), o.key());
             }
+            // order: S3 confirmed the frames in capture order, across the outage and the restart
+            List<String> confirmed = new ArrayList<>(firstPuts.keys);
+            confirmed.addAll(secondPuts.keys);
+            for (int i = 1; i < confirmed.size(); i++) {
+                FrameKey a = FrameKey.parse(confirmed.get(i - 1)).orElseThrow();
+                FrameKey b = FrameKey.parse(confirmed.get(i)).orElseThrow();
+                boolean later = b.captureMillis() > a.captureMillis()
+                        || b.captureMillis() == a.captureMillis() && b.sequence() > a.sequence();
+                assertTrue(later || a.equals(b), "put " + i + " " + b.toKey() + " after " + a.toKey());
+            }
+            assertEquals(0, second.spool().depth());
         }
     }
 
@@ -221,8 +290,8 @@ class EdgeForwarderIntegrationTest {
     void wrongStreamUrlAndMissingBucketAreClearErrors(@TempDir Path tmp) throws Exception {
         try (S3Server s3s = new S3Server(null); S3Client s3 = s3s.client()) {
             var bad = assertThrows(ConfigException.class,
-                    () -> config("htp:/camera", s3s.endpoint(), tmp, Map.of("SAMPLE_FPS", "fast")));
-            assertEquals("invalid configuration:\n  STREAM_URL: 'htp:/camera' is not a stream URL "
+                    () -> config("htp://admin:s3cret@camera/stream", s3s.endpoint(), tmp, Map.of("SAMPLE_FPS", "fast")));
+            assertEquals("invalid configuration:\n  STREAM_URL is not a stream URL "
                     + "(http://host:81/stream, rtsp://..., file:...)\n  SAMPLE_FPS must be a number, got 'fast'", bad.getMessage());
             var e = assertThrows(IllegalStateException.class, () -> new EdgeForwarder(
                     config("http://127.0.0.1:9/stream", s3s.endpoint(), tmp, Map.of()), product(s3s), Clock.systemUTC()));
@@ -304,9 +373,10 @@ class EdgeForwarderIntegrationTest {
             t.setDaemon(true);
             t.start();
             CameraStatus status = new CameraStatus("rec", 0);
-            CameraReader reader = new CameraReader("rec", URI.create("http://127.0.0.1:" + server.getLocalPort() + "/stream"),
-                    Duration.ofSeconds(2), Duration.ofSeconds(1), (jpeg, at) -> got.add(jpeg), new ForwarderMetrics(),
-                    status, Clock.systemUTC());
+            CameraReader reader = new CameraReader("rec",
+                    new StreamUrl(URI.create("http://127.0.0.1:" + server.getLocalPort() + "/stream")),
+                    new CameraReader.Settings(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(30), 1 << 22),
+                    (jpeg, at) -> got.add(jpeg), new ForwarderMetrics(), status, Clock.systemUTC());
             Thread rt = new Thread(reader);
             rt.setDaemon(true);
             rt.start();

@@ -6,12 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.facerec.forwarder.sampling.FrameSampler;
 import io.facerec.forwarder.sampling.FrameSampler.Decision;
+import io.facerec.forwarder.sampling.JpegCheck;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import io.facerec.forwarder.simulator.SimulatedCamera;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
@@ -78,5 +88,70 @@ class FrameSamplerTest {
         assertEquals(160, img.getWidth());
         assertEquals(120, img.getHeight());
         assertTrue(FrameSampler.hasMarkers(half));
+    }
+
+    /** Real frames: the ESP32 stream's JPEGs, the boards' own test shots, and the face photos. */
+    static Map<String, byte[]> realFrames() throws Exception {
+        Path td = TestFrames.testdata();
+        Map<String, byte[]> frames = new LinkedHashMap<>();
+        Path esp = td.resolve("esp32-mjpeg");
+        byte[] body = Files.readAllBytes(esp.resolve("stream-body-dechunked.bin"));
+        for (String line : Files.readAllLines(esp.resolve("stream-index.tsv")).subList(1, 6)) {
+            String[] f = line.split("\t");
+            int off = Integer.parseInt(f[4]);
+            frames.put("esp32 stream frame " + f[0], java.util.Arrays.copyOfRange(body, off, off + Integer.parseInt(f[2])));
+        }
+        List<Path> files = new ArrayList<>();
+        for (String dir : List.of("no-faces", "face_recognition/images", "face_recognition/video/frames_5fps")) {
+            try (Stream<Path> s = Files.walk(td.resolve(dir))) {
+                s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.jpe?g")).sorted()
+                        .forEach(files::add);
+            }
+        }
+        for (Path p : files) {
+            frames.put(td.relativize(p).toString(), Files.readAllBytes(p));
+        }
+        return frames;
+    }
+
+    @Test
+    void framesWithDamagedEntropyCodedDataAreCorrupt() throws Exception {
+        Map<String, byte[]> frames = realFrames();
+        assertTrue(frames.size() > 70, frames.size() + " frames");
+        List<String> missed = new ArrayList<>();
+        for (var e : frames.entrySet()) {
+            byte[] damaged = SimulatedCamera.damaged(e.getValue(), 64);
+            assertTrue(FrameSampler.hasMarkers(damaged), "markers intact: " + e.getKey());
+            // a fresh sampler each time: no rate cap or motion gate in the way
+            assertEquals(Decision.SAMPLED, new FrameSampler(1, 0, Duration.ofSeconds(5), 1.0, 85)
+                    .offer(e.getValue(), 0).decision(), "undamaged " + e.getKey());
+            if (new FrameSampler(1, 0, Duration.ofSeconds(5), 1.0, 85).offer(damaged, 0).decision() != Decision.CORRUPT) {
+                missed.add(e.getKey());
+            }
+        }
+        assertEquals(List.of(), missed, "damaged frames taken for whole");
+    }
+
+    @Test
+    void framesClaimingHugeDimensionsAreRefusedBeforeDecoding() throws Exception {
+        byte[] f = jpeg(10);
+        byte[] huge = f.clone();
+        for (int i = 2; i + 9 < huge.length; i++) {
+            if ((huge[i] & 0xff) == 0xFF && (huge[i + 1] & 0xff) == 0xC0) {
+                // frame header: height and width 60000, a 10 GB raster if decoded
+                huge[i + 5] = (byte) 0xEA;
+                huge[i + 6] = (byte) 0x60;
+                huge[i + 7] = (byte) 0xEA;
+                huge[i + 8] = (byte) 0x60;
+                break;
+            }
+        }
+        assertEquals(new JpegCheck.Size(60000, 60000), JpegCheck.size(huge).orElseThrow());
+        assertEquals(Decision.TOO_LARGE, new FrameSampler(1, 0, Duration.ofSeconds(5), 1.0, 85, 3840L * 2160)
+                .offer(huge, 0).decision());
+        assertEquals(Decision.TOO_LARGE, new FrameSampler(1, 0, Duration.ofSeconds(5), 1.0, 85, 320L * 240 - 1)
+                .offer(f, 0).decision(), "one pixel over the cap");
+        assertEquals(Decision.SAMPLED, new FrameSampler(1, 0, Duration.ofSeconds(5), 1.0, 85, 320L * 240)
+                .offer(f, 0).decision(), "at the cap");
     }
 }

@@ -39,7 +39,7 @@ class FrameSpoolTest {
     @Test
     void sizeCapDropsTheOldestFramesAcrossCamerasAndCountsThem(@TempDir Path dir) throws Exception {
         AtomicLong evicted = new AtomicLong();
-        FrameSpool s = new FrameSpool(dir, 250, Duration.ofHours(1), NOW, evicted::addAndGet);
+        FrameSpool s = new FrameSpool(dir, 250, Duration.ofHours(1), NOW, k -> evicted.incrementAndGet());
         s.put(new FrameKey("a", 9_000_001, 0), new byte[100]);
         s.put(new FrameKey("b", 9_000_002, 0), new byte[100]);
         s.put(new FrameKey("a", 9_000_003, 1), new byte[100]);
@@ -51,7 +51,7 @@ class FrameSpoolTest {
     @Test
     void ageCapDropsFramesOlderThanTheLimit(@TempDir Path dir) throws Exception {
         AtomicLong evicted = new AtomicLong();
-        FrameSpool s = new FrameSpool(dir, 1 << 20, Duration.ofMinutes(1), NOW, evicted::addAndGet);
+        FrameSpool s = new FrameSpool(dir, 1 << 20, Duration.ofMinutes(1), NOW, k -> evicted.incrementAndGet());
         s.put(new FrameKey("a", NOW.millis() - 120_000, 0), new byte[10]);
         assertEquals(1, evicted.get());
         assertEquals(0, s.depth());

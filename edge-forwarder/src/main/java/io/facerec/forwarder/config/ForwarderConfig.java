@@ -2,7 +2,9 @@ package io.facerec.forwarder.config;
 
 import io.facerec.model.config.SettingsReader;
 import io.facerec.model.frame.FrameKey;
+import io.facerec.model.frame.FrameMetadata;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,13 +19,18 @@ import java.util.Set;
 /**
  * The forwarder's settings: environment variables, over an optional {@code .env} file. Every value
  * is checked at start; an invalid one stops the start with all problems listed.
- * {@code .env.example} documents each variable and its default.
+ * {@code .env.example} documents each variable and its default. Stream URLs and AWS keys are never
+ * quoted in problems, and {@link #toString()} shows neither.
  */
 public record ForwarderConfig(
-        Map<String, URI> cameras,
+        Map<String, StreamUrl> cameras,
         String bucket,
         Optional<URI> s3Endpoint,
         String region,
+        AwsAccess aws,
+        Duration s3CallTimeout,
+        Duration s3AttemptTimeout,
+        Duration s3DownAfter,
         double sampleFps,
         double motionThreshold,
         Duration keepAlive,
@@ -35,6 +42,10 @@ public record ForwarderConfig(
         int uploadConcurrency,
         Duration stallTimeout,
         Duration reconnectMax,
+        Duration backoffResetAfter,
+        int maxFrameBytes,
+        long maxFramePixels,
+        InetAddress healthBind,
         int healthPort,
         Duration cameraDownAfter) {
 
@@ -49,7 +60,7 @@ public record ForwarderConfig(
 
     public static ForwarderConfig from(Map<String, String> env) throws IOException {
         SettingsReader r = SettingsReader.of(env);
-        Map<String, URI> cameras = new LinkedHashMap<>();
+        Map<String, StreamUrl> cameras = new LinkedHashMap<>();
         Optional<String> camerasFile = r.optional("CAMERAS_FILE");
         Optional<String> streamUrl = r.optional("STREAM_URL");
         if (camerasFile.isEmpty() && streamUrl.isEmpty()) {
@@ -79,8 +90,24 @@ public record ForwarderConfig(
         }
         String bucket = r.required("S3_BUCKET");
         Optional<URI> endpoint = r.url("AWS_ENDPOINT_URL_S3");
+        Optional<String> keyId = r.optional("AWS_ACCESS_KEY_ID");
+        Optional<String> secret = r.optional("AWS_SECRET_ACCESS_KEY");
+        if (keyId.isPresent() != secret.isPresent()) {
+            r.problem(keyId.isPresent() ? "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not"
+                    : "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not");
+        }
+        AwsAccess aws = new AwsAccess(keyId, secret, r.optional("AWS_SESSION_TOKEN"), r.optional("AWS_PROFILE"),
+                r.optional("AWS_SHARED_CREDENTIALS_FILE").map(Path::of), r.optional("AWS_CONFIG_FILE").map(Path::of));
+        Duration callTimeout = Duration.ofSeconds(r.whole("S3_CALL_TIMEOUT_S", 60, 1, 3600));
+        Duration attemptTimeout = Duration.ofSeconds(r.whole("S3_ATTEMPT_TIMEOUT_S", 20, 1, 3600));
+        if (attemptTimeout.compareTo(callTimeout) > 0) {
+            r.problem("S3_ATTEMPT_TIMEOUT_S must not be longer than S3_CALL_TIMEOUT_S");
+        }
+        InetAddress bind = bindAddress(r.string("HEALTH_BIND_ADDRESS", "0.0.0.0"), r);
         ForwarderConfig c = new ForwarderConfig(cameras, bucket, endpoint,
-                r.string("AWS_REGION", "us-east-1"),
+                r.optional("AWS_REGION").or(() -> r.optional("AWS_DEFAULT_REGION")).orElse("us-east-1"),
+                aws, callTimeout, attemptTimeout,
+                Duration.ofSeconds(r.whole("S3_DOWN_AFTER_S", 300, 1, 86_400)),
                 r.decimal("SAMPLE_FPS", 1, 0.01, 30),
                 r.decimal("MOTION_THRESHOLD", 0.02, 0, 1),
                 Duration.ofSeconds(r.whole("KEEPALIVE_S", 60, 1, 86_400)),
@@ -92,13 +119,33 @@ public record ForwarderConfig(
                 r.integer("UPLOAD_CONCURRENCY", 4, 1, 64),
                 Duration.ofSeconds(r.whole("STALL_TIMEOUT_S", 10, 1, 3600)),
                 Duration.ofSeconds(r.whole("RECONNECT_MAX_S", 30, 1, 3600)),
+                Duration.ofSeconds(r.whole("RECONNECT_RESET_S", 30, 1, 86_400)),
+                r.integer("MAX_FRAME_KB", 4096, 16, 262_144) * 1024,
+                r.whole("MAX_FRAME_PIXELS", 3840L * 2160, 4096, 100_000_000),
+                bind,
                 r.integer("HEALTH_PORT", 8080, 0, 65535),
                 Duration.ofSeconds(r.whole("CAMERA_DOWN_AFTER_S", 120, 1, 86_400)));
         r.finish();
         return c;
     }
 
-    private static void addCamera(Map<String, URI> cameras, String id, String url, String where, SettingsReader r) {
+    @Override
+    public String toString() {
+        return "ForwarderConfig[cameras=" + cameras + ", bucket=" + bucket + ", region=" + region + ", aws=" + aws
+                + ", spoolDir=" + spoolDir + ", health=" + healthBind.getHostAddress() + ":" + healthPort + "]";
+    }
+
+    private static InetAddress bindAddress(String value, SettingsReader r) {
+        try {
+            return InetAddress.ofLiteral(value);
+        } catch (IllegalArgumentException e) {
+            r.problem("HEALTH_BIND_ADDRESS must be an IP address (0.0.0.0 for all, 127.0.0.1 for this machine only), got '"
+                    + value + "'");
+            return InetAddress.getLoopbackAddress();
+        }
+    }
+
+    private static void addCamera(Map<String, StreamUrl> cameras, String id, String url, String where, SettingsReader r) {
         if (!FrameKey.CAMERA_ID.matcher(id).matches()) {
             r.problem(where + ": camera id '" + id + "' must be 1-64 letters, digits, '.', '-' or '_'");
             return;
@@ -109,11 +156,16 @@ public record ForwarderConfig(
             if (!SCHEMES.contains(scheme) || (!scheme.equals("file") && u.getHost() == null)) {
                 throw new IllegalArgumentException();
             }
-            if (cameras.put(id, u) != null) {
+            StreamUrl s = new StreamUrl(u);
+            if (cameras.put(id, s) != null) {
                 r.problem(where + ": camera id '" + id + "' is used twice");
             }
+            if (!FrameMetadata.streamUrlFits(s.withoutCredentials())) {
+                r.problem(where + ": the stream URL is too long to travel in S3 metadata (2 KB for all of it)");
+            }
         } catch (IllegalArgumentException e) {
-            r.problem(where + ": '" + url + "' is not a stream URL (http://host:81/stream, rtsp://..., file:...)");
+            // not quoted: the value may carry a password
+            r.problem(where + " is not a stream URL (http://host:81/stream, rtsp://..., file:...)");
         }
     }
 }

@@ -1,10 +1,9 @@
 package io.facerec.forwarder.ingest;
 
+import io.facerec.forwarder.config.StreamUrl;
 import io.facerec.forwarder.ops.ForwarderMetrics;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -15,26 +14,39 @@ import org.bytedeco.javacv.FFmpegFrameGrabber;
 
 /**
  * Reads one camera with FFmpeg in packet mode: each JPEG of an MJPEG stream arrives as it was sent,
- * never re-encoded (RTSP and files open the same way). When the stream drops, stalls (no data for
- * STALL_TIMEOUT_S) or the camera reboots, it reconnects with capped exponential backoff and jitter.
- * Each change of state is logged once, not every retry.
+ * never re-encoded (RTSP and files open the same way). A packet over MAX_FRAME_KB is dropped before
+ * it is copied. When the stream drops, stalls (no data for STALL_TIMEOUT_S), the camera reboots or
+ * anything at all is thrown, including by the frame's consumer, it reconnects with capped
+ * exponential backoff and jitter; the backoff starts over only once a connection has delivered
+ * frames for RECONNECT_RESET_S, so a camera that accepts and drops at once is not hammered. Each
+ * change of state is logged once, not every retry.
  */
 public final class CameraReader implements Runnable {
     private static final Logger LOG = LogManager.getLogger(CameraReader.class);
+    static final long FIRST_BACKOFF_MS = 500;
 
     /** Receives each frame's bytes and the wall-clock time it arrived. */
     public interface FrameSink {
         void accept(byte[] jpeg, long receivedMillis);
     }
 
+    /** Waits between reconnects; a seam for the tests. */
+    public interface Sleeper {
+        void sleep(long millis) throws InterruptedException;
+    }
+
+    /** How the reader reconnects and what it accepts. */
+    public record Settings(Duration stallTimeout, Duration reconnectMax, Duration backoffResetAfter, int maxFrameBytes) {
+    }
+
     private final String cameraId;
-    private final URI url;
-    private final Duration stallTimeout;
-    private final Duration reconnectMax;
+    private final StreamUrl url;
+    private final Settings settings;
     private final FrameSink sink;
     private final ForwarderMetrics metrics;
     private final CameraStatus status;
     private final Clock clock;
+    private final Sleeper sleeper;
     private volatile boolean running = true;
     private String lastLogged = "";
 
@@ -42,16 +54,21 @@ public final class CameraReader implements Runnable {
         avutil.av_log_set_level(avutil.AV_LOG_QUIET); // failures are reported by us, once
     }
 
-    public CameraReader(String cameraId, URI url, Duration stallTimeout, Duration reconnectMax, FrameSink sink,
-                        ForwarderMetrics metrics, CameraStatus status, Clock clock) {
+    public CameraReader(String cameraId, StreamUrl url, Settings settings, FrameSink sink, ForwarderMetrics metrics,
+                        CameraStatus status, Clock clock) {
+        this(cameraId, url, settings, sink, metrics, status, clock, Thread::sleep);
+    }
+
+    public CameraReader(String cameraId, StreamUrl url, Settings settings, FrameSink sink, ForwarderMetrics metrics,
+                        CameraStatus status, Clock clock, Sleeper sleeper) {
         this.cameraId = cameraId;
         this.url = url;
-        this.stallTimeout = stallTimeout;
-        this.reconnectMax = reconnectMax;
+        this.settings = settings;
         this.sink = sink;
         this.metrics = metrics;
         this.status = status;
         this.clock = clock;
+        this.sleeper = sleeper;
     }
 
     public void stop() {
@@ -60,11 +77,13 @@ public final class CameraReader implements Runnable {
 
     @Override
     public void run() {
-        long backoff = 500;
+        long backoff = FIRST_BACKOFF_MS;
         boolean everConnected = false;
         while (running) {
-            FFmpegFrameGrabber g = new FFmpegFrameGrabber(url.toString());
+            long firstFrameAt = -1;
+            FFmpegFrameGrabber g = null;
             try {
+                g = new FFmpegFrameGrabber(url.open());
                 configure(g);
                 g.start(false);
                 status.up();
@@ -72,51 +91,76 @@ public final class CameraReader implements Runnable {
                     metrics.reconnect(cameraId);
                 }
                 everConnected = true;
-                logOnce("connected", "camera {}: connected to {}", cameraId, redacted(url));
-                backoff = 500;
+                logOnce("connected", "camera {}: connected to {}", cameraId, url);
                 while (running) {
                     AVPacket p = g.grabPacket();
                     if (p == null) {
                         throw new IllegalStateException("stream ended");
                     }
                     try {
-                        if (p.size() > 0) {
-                            byte[] b = new byte[p.size()];
+                        int size = p.size();
+                        if (size > settings.maxFrameBytes()) {
+                            metrics.dropped(cameraId, "too_large"); // never copied onto the heap
+                        } else if (size > 0) {
+                            byte[] b = new byte[size];
                             p.data().get(b);
                             long now = clock.millis();
                             status.frame(now);
                             metrics.read(cameraId);
+                            if (firstFrameAt < 0) {
+                                firstFrameAt = now;
+                            } else if (now - firstFrameAt >= settings.backoffResetAfter().toMillis()) {
+                                backoff = FIRST_BACKOFF_MS; // a stream that works for a while earns a quick reconnect
+                            }
                             sink.accept(b, now);
                         }
                     } finally {
                         avcodec.av_packet_unref(p);
                     }
                 }
-            } catch (Exception e) {
-                String why = reason(e);
+            } catch (Throwable t) {
+                String why = reason(t);
                 status.down(why, clock.millis());
-                logOnce("down:" + why, "camera {}: disconnected ({}); reconnecting with backoff up to {} s",
-                        cameraId, why, reconnectMax.toSeconds());
-            } finally {
-                try {
-                    g.close();
-                } catch (Exception ignored) {
-                    // already closed
+                if (t instanceof Exception) {
+                    logOnce("down:" + why, "camera {}: disconnected ({}); reconnecting with backoff up to {} s",
+                            cameraId, why, settings.reconnectMax().toSeconds());
+                } else {
+                    metrics.readerRestart(cameraId);
+                    LOG.error("camera {}: reader failed ({}); restarting it", cameraId, why);
+                    lastLogged = "";
                 }
+            } finally {
+                closeQuietly(g);
             }
             if (!running) {
                 break;
             }
             long wait = ThreadLocalRandom.current().nextLong(backoff / 2, backoff + 1);
-            sleep(wait);
-            backoff = Math.min(reconnectMax.toMillis(), backoff * 2);
+            try {
+                sleeper.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            }
+            backoff = Math.min(settings.reconnectMax().toMillis(), backoff * 2);
         }
         status.down("stopped", clock.millis());
     }
 
+    private static void closeQuietly(FFmpegFrameGrabber g) {
+        if (g == null) {
+            return;
+        }
+        try {
+            g.close();
+        } catch (Throwable ignored) {
+            // already closed, or never opened
+        }
+    }
+
     private void configure(FFmpegFrameGrabber g) {
-        String scheme = url.getScheme().toLowerCase(Locale.ROOT);
-        long stallMicros = stallTimeout.toMillis() * 1000;
+        String scheme = url.scheme();
+        long stallMicros = settings.stallTimeout().toMillis() * 1000;
         if (scheme.startsWith("http")) {
             g.setFormat("mpjpeg"); // the ESP32's multipart stream; the boundary comes from Content-Type
             g.setOption("rw_timeout", Long.toString(stallMicros));
@@ -138,7 +182,10 @@ public final class CameraReader implements Runnable {
         }
     }
 
-    static String reason(Exception e) {
+    static String reason(Throwable e) {
+        if (!(e instanceof Exception)) {
+            return e.getClass().getSimpleName(); // an Error's message is not ours to trust
+        }
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (m.contains("error -111")) {
             return "connection refused";
@@ -149,19 +196,7 @@ public final class CameraReader implements Runnable {
         // FFmpeg's messages carry the URL, which may carry credentials: keep the reason only
         int cut = m.indexOf(" \"");
         String r = (cut > 0 ? m.substring(0, cut) : m).lines().findFirst().orElse(m).strip();
+        r = r.replaceAll("[a-zA-Z][a-zA-Z0-9+.-]*://\\S*", "<url>");
         return r.endsWith(":") ? r.substring(0, r.length() - 1) : r;
-    }
-
-    static String redacted(URI u) {
-        return u.getScheme() + "://" + u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "") + (u.getPath() == null ? "" : u.getPath());
-    }
-
-    private void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
     }
 }

@@ -7,10 +7,18 @@ public final class CameraStatus {
     private volatile long lastFrameMillis;
     private volatile long downSinceMillis;
     private volatile String lastError = "";
+    private final long createdMillis;
 
     public CameraStatus(String cameraId, long nowMillis) {
         this.cameraId = cameraId;
         this.downSinceMillis = nowMillis;
+        this.createdMillis = nowMillis;
+    }
+
+    /** Milliseconds since the last frame arrived, or since the reader was created when none has. */
+    public long frameAgeMillis(long nowMillis) {
+        long last = lastFrameMillis;
+        return nowMillis - (last == 0 ? createdMillis : last);
     }
 
     public String cameraId() {

@@ -41,6 +41,22 @@ public final class ForwarderMetrics {
         counter("forwarder_reconnects", camera).increment();
     }
 
+    /** A camera's reader threw something other than a stream failure and was started again. */
+    public void readerRestart(String camera) {
+        counter("forwarder_reader_restarts", camera).increment();
+    }
+
+    /** A reader or uploader thread ended by a throwable and was started again. */
+    public void threadRestart(String camera, String role) {
+        Counter.builder("forwarder_thread_restarts").tag("camera", camera).tag("role", role)
+                .description("reader or uploader threads restarted after a failure").register(registry).increment();
+    }
+
+    public double droppedCount(String camera, String reason) {
+        var c = registry.find("forwarder_frames_dropped").tag("camera", camera).tag("reason", reason).counter();
+        return c == null ? 0 : c.count();
+    }
+
     public void spoolGauges(Supplier<Number> bytes, Supplier<Number> frames) {
         Gauge.builder("forwarder_spool_bytes", bytes).register(registry);
         Gauge.builder("forwarder_spool_frames", frames).register(registry);

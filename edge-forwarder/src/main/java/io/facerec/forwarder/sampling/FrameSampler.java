@@ -7,7 +7,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
@@ -18,8 +20,11 @@ import javax.imageio.stream.ImageInputStream;
 
 /**
  * Decides which frames of one camera go to S3. In order: a frame without JPEG start and end markers
- * is corrupt; frames closer together than 1/SAMPLE_FPS are skipped without decoding (so decoding
- * costs at most SAMPLE_FPS frames a second); a frame whose small grey thumbnail barely differs from
+ * is corrupt; one whose header claims more than MAX_FRAME_PIXELS is too large (never decoded);
+ * frames closer together than 1/SAMPLE_FPS are skipped without decoding (so decoding costs at most
+ * SAMPLE_FPS frames a second); the rest are decoded strictly: a decoder warning or damage found in
+ * the entropy-coded data ({@link JpegCheck}) makes the frame corrupt, since boards send frames whose
+ * markers are intact but whose middle is not; a frame whose small grey thumbnail barely differs from
  * the last uploaded one is skipped, unless KEEPALIVE_S has passed; what is left is sent, re-encoded
  * only when DOWNSCALE is below 1.
  */
@@ -31,7 +36,7 @@ public final class FrameSampler {
         ImageIO.setUseCache(false);
     }
 
-    public enum Decision { SAMPLED, RATE_CAPPED, NO_MOTION, CORRUPT }
+    public enum Decision { SAMPLED, RATE_CAPPED, NO_MOTION, CORRUPT, TOO_LARGE }
 
     /** The decision, and the bytes to upload when sampled. */
     public record Result(Decision decision, byte[] jpeg, double motion) {
@@ -42,11 +47,18 @@ public final class FrameSampler {
     private final long keepAliveMillis;
     private final double downscale;
     private final float quality;
+    private final long maxPixels;
     private long lastEvaluated = Long.MIN_VALUE;
     private long lastSampled = Long.MIN_VALUE;
     private float[] lastThumb;
 
     public FrameSampler(double sampleFps, double motionThreshold, Duration keepAlive, double downscale, int jpegQuality) {
+        this(sampleFps, motionThreshold, keepAlive, downscale, jpegQuality, 3840L * 2160);
+    }
+
+    public FrameSampler(double sampleFps, double motionThreshold, Duration keepAlive, double downscale, int jpegQuality,
+                        long maxPixels) {
+        this.maxPixels = maxPixels;
         this.minIntervalMillis = Math.round(1000 / sampleFps);
         this.motionThreshold = motionThreshold;
         this.keepAliveMillis = keepAlive.toMillis();
@@ -58,6 +70,13 @@ public final class FrameSampler {
         if (!hasMarkers(jpeg)) {
             return new Result(Decision.CORRUPT, null, 0);
         }
+        var size = JpegCheck.size(jpeg);
+        if (size.isEmpty()) {
+            return new Result(Decision.CORRUPT, null, 0);
+        }
+        if (size.get().pixels() > maxPixels) {
+            return new Result(Decision.TOO_LARGE, null, 0);
+        }
         if (lastEvaluated != Long.MIN_VALUE && nowMillis - lastEvaluated < minIntervalMillis) {
             return new Result(Decision.RATE_CAPPED, null, 0);
         }
@@ -67,7 +86,7 @@ public final class FrameSampler {
         } catch (IOException | RuntimeException e) {
             return new Result(Decision.CORRUPT, null, 0);
         }
-        if (img == null) {
+        if (img == null || JpegCheck.damage(jpeg).isPresent()) {
             return new Result(Decision.CORRUPT, null, 0);
         }
         lastEvaluated = nowMillis;
@@ -98,14 +117,21 @@ public final class FrameSampler {
         return (b[end - 2] & 0xff) == 0xFF && (b[end - 1] & 0xff) == 0xD9;
     }
 
+    /** Decodes, with any decoder warning ("corrupt JPEG data", "premature end") an error. */
     private static BufferedImage decode(byte[] jpeg) throws IOException {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(jpeg))) {
             Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName("jpeg");
             ImageReader r = it.next();
+            List<String> warnings = new ArrayList<>();
+            r.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
             try {
                 r.setInput(in, true, true);
                 ImageReadParam p = r.getDefaultReadParam();
-                return r.read(0, p);
+                BufferedImage img = r.read(0, p);
+                if (!warnings.isEmpty()) {
+                    throw new IOException("decoder warning: " + warnings.getFirst());
+                }
+                return img;
             } finally {
                 r.dispose();
             }

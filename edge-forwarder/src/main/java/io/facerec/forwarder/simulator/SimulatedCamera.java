@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * An ESP32-CAM as the stock CameraWebServer firmware serves its stream (testdata's FORMAT.md):
  * {@code GET /stream}, chunked multipart/x-mixed-replace, one chunk per write, X-Timestamp since
  * boot, one client at a time. It can misbehave on command, as real boards do: drop the connection
- * mid-frame, send a truncated or corrupt JPEG, stall, or reboot (timestamps restart near zero).
+ * mid-frame, send a truncated or corrupt JPEG, send one whose middle is damaged but whose markers
+ * are intact, stall, or reboot (timestamps restart near zero).
  *
  * <p>Run: {@code java ... SimulatedCamera --dir FRAMES_DIR [--fps 5] [--port 81] [--path /stream]}
  */
@@ -47,6 +48,7 @@ public final class SimulatedCamera implements AutoCloseable {
     private final AtomicBoolean dropMidFrame = new AtomicBoolean();
     private final AtomicBoolean truncateNext = new AtomicBoolean();
     private final AtomicBoolean corruptNext = new AtomicBoolean();
+    private final AtomicBoolean damageNext = new AtomicBoolean();
     private final AtomicLong stallMillis = new AtomicLong();
 
     public SimulatedCamera(List<byte[]> frames, double fps, int port, String path) throws IOException {
@@ -105,6 +107,21 @@ public final class SimulatedCamera implements AutoCloseable {
 
     public void sendCorruptFrame() {
         corruptNext.set(true);
+    }
+
+    /** The next frame keeps its start and end markers but has 64 bytes in its middle inverted. */
+    public void sendDamagedFrame() {
+        damageNext.set(true);
+    }
+
+    /** {@code jpeg} with {@code count} bytes from its middle inverted, as a garbled transfer leaves it. */
+    public static byte[] damaged(byte[] jpeg, int count) {
+        byte[] b = jpeg.clone();
+        int from = b.length / 2 - count / 2;
+        for (int k = from; k < from + count; k++) {
+            b[k] ^= (byte) 0xFF;
+        }
+        return b;
     }
 
     /** Sends nothing for a while, keeping the connection open. */
@@ -190,6 +207,8 @@ public final class SimulatedCamera implements AutoCloseable {
             byte[] jpeg = frames.get(i % frames.size());
             if (truncateNext.getAndSet(false)) {
                 jpeg = java.util.Arrays.copyOf(jpeg, jpeg.length / 2);
+            } else if (damageNext.getAndSet(false)) {
+                jpeg = damaged(jpeg, 64);
             } else if (corruptNext.getAndSet(false)) {
                 jpeg = jpeg.clone();
                 jpeg[0] = 0; // no start marker

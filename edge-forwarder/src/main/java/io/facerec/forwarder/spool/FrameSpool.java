@@ -14,7 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.LongConsumer;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -22,8 +22,11 @@ import org.apache.logging.log4j.Logger;
 /**
  * Every sampled frame is written here first and leaves only after S3 confirmed its put, so neither
  * an S3 outage nor a restart loses it. One folder per camera, one file per frame named after its
- * frame key, so a frame keeps one key however often it is retried. Bounded by total size and age:
- * when a cap is hit the oldest frames go first, and each eviction is counted and logged.
+ * frame key, so a frame keeps one key however often it is retried. A frame is written to a temp
+ * file, fsynced, renamed, and the folder fsynced, so after a power cut a frame is either whole or
+ * absent; a removal is fsynced the same way. Bounded by total size and age: when a cap is hit the
+ * oldest frames go first, and each eviction is reported with its camera and logged. A full disk is
+ * a cap too: the partial temp file goes, the oldest frames make room, and the write is tried again.
  */
 public final class FrameSpool {
     private static final Logger LOG = LogManager.getLogger(FrameSpool.class);
@@ -32,7 +35,9 @@ public final class FrameSpool {
     private final long maxBytes;
     private final Duration maxAge;
     private final Clock clock;
-    private final LongConsumer onEvicted;
+    private final Consumer<FrameKey> onEvicted;
+    private final Disk disk;
+    private final java.util.Set<Path> knownDirs = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** camera -> (captureMillis, seq) ordered entries. */
     private final TreeMap<String, TreeMap<FrameKeyOrder, Long>> index = new TreeMap<>();
     private long bytes;
@@ -45,13 +50,51 @@ public final class FrameSpool {
         }
     }
 
-    public FrameSpool(Path dir, long maxBytes, Duration maxAge, Clock clock, LongConsumer onEvicted) throws IOException {
+    /** The file system calls that make a frame durable; a seam for the tests. */
+    public interface Disk {
+        /** Writes and fsyncs a new file. */
+        void write(Path file, byte[] data) throws IOException;
+
+        /** Makes the folder's entries (renames, deletions) durable. */
+        void syncDirectory(Path dir) throws IOException;
+
+        Disk REAL = new Disk() {
+            @Override
+            public void write(Path file, byte[] data) throws IOException {
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING)) {
+                    java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(data);
+                    while (buf.hasRemaining()) {
+                        ch.write(buf);
+                    }
+                    ch.force(true);
+                }
+            }
+
+            @Override
+            public void syncDirectory(Path dir) throws IOException {
+                try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+                    ch.force(true);
+                }
+            }
+        };
+    }
+
+    public FrameSpool(Path dir, long maxBytes, Duration maxAge, Clock clock, Consumer<FrameKey> onEvicted)
+            throws IOException {
+        this(dir, maxBytes, maxAge, clock, onEvicted, Disk.REAL);
+    }
+
+    public FrameSpool(Path dir, long maxBytes, Duration maxAge, Clock clock, Consumer<FrameKey> onEvicted, Disk disk)
+            throws IOException {
+        this.disk = disk;
         this.dir = dir;
         this.maxBytes = maxBytes;
         this.maxAge = maxAge;
         this.clock = clock;
         this.onEvicted = onEvicted;
         Files.createDirectories(dir);
+        Files.delete(Files.createTempFile(dir, ".write-probe", ".tmp")); // unwritable: say so at start, not at the first frame
         recover();
     }
 
@@ -64,6 +107,7 @@ public final class FrameSpool {
                         String name = f.getFileName().toString();
                         if (name.endsWith(".tmp")) {
                             Files.deleteIfExists(f); // a write that did not finish
+                            disk.syncDirectory(cam);
                             continue;
                         }
                         parse(cam.getFileName().toString(), name).ifPresent(k -> {
@@ -81,18 +125,31 @@ public final class FrameSpool {
         }
     }
 
-    /** Writes a frame durably (temp file, fsync, rename), then enforces the caps. */
+    /**
+     * Writes a frame durably (temp file, fsync, rename, folder fsync), then enforces the caps. On a
+     * full disk the oldest frames are dropped to make room; the frame itself is refused only when
+     * nothing is left to drop.
+     */
     public void put(FrameKey key, byte[] jpeg) throws IOException {
-        Path camDir = dir.resolve(key.cameraId());
-        Files.createDirectories(camDir);
+        Path camDir = cameraDir(key.cameraId());
         Path target = camDir.resolve(fileName(key));
         Path tmp = camDir.resolve(fileName(key) + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(java.nio.ByteBuffer.wrap(jpeg));
-            ch.force(true);
+        while (true) {
+            try {
+                disk.write(tmp, jpeg);
+                break;
+            } catch (IOException e) {
+                Files.deleteIfExists(tmp); // never leave a partial frame behind
+                if (!isDiskFull(e)) {
+                    throw e;
+                }
+                if (!evictForSpace(jpeg.length)) {
+                    throw new IOException("disk full and nothing left in the spool to drop", e);
+                }
+            }
         }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        disk.syncDirectory(camDir);
         synchronized (this) {
             Long old = index.computeIfAbsent(key.cameraId(), c -> new TreeMap<>())
                     .put(new FrameKeyOrder(key.captureMillis(), key.sequence()), (long) jpeg.length);
@@ -100,6 +157,70 @@ public final class FrameSpool {
             enforceCaps();
             notifyAll();
         }
+    }
+
+    private Path cameraDir(String cameraId) throws IOException {
+        Path camDir = dir.resolve(cameraId);
+        if (!knownDirs.contains(camDir)) {
+            if (!Files.isDirectory(camDir)) {
+                Files.createDirectories(camDir);
+                disk.syncDirectory(dir);
+            }
+            knownDirs.add(camDir);
+        }
+        return camDir;
+    }
+
+    static boolean isDiskFull(IOException e) {
+        String m = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
+        return m != null && (m.contains("No space left on device") || m.contains("Disk quota exceeded"));
+    }
+
+    /** Drops the oldest frames across cameras until {@code needed} bytes are freed; false when the spool is empty. */
+    private synchronized boolean evictForSpace(long needed) {
+        long freed = 0;
+        while (freed < needed) {
+            Optional<FrameKey> oldest = oldestOverall();
+            if (oldest.isEmpty()) {
+                return freed > 0;
+            }
+            FrameKey k = oldest.get();
+            long size = index.get(k.cameraId()).get(new FrameKeyOrder(k.captureMillis(), k.sequence()));
+            try {
+                remove(k);
+            } catch (IOException e) {
+                LOG.warn("could not drop spooled frame {}: {}", k.toKey(), e.toString());
+                return false;
+            }
+            freed += size;
+            onEvicted.accept(k);
+            LOG.warn("disk full: dropped the oldest spooled frame {} to make room", k.toKey());
+        }
+        return true;
+    }
+
+    private Optional<FrameKey> oldestOverall() {
+        FrameKey best = null;
+        for (var e : index.entrySet()) {
+            if (!e.getValue().isEmpty()) {
+                FrameKeyOrder o = e.getValue().firstKey();
+                FrameKey k = new FrameKey(e.getKey(), o.millis(), o.seq());
+                if (best == null || o.compareTo(new FrameKeyOrder(best.captureMillis(), best.sequence())) < 0) {
+                    best = k;
+                }
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** Capture time of the oldest spooled frame of any camera, or empty. */
+    public synchronized Optional<Long> oldestMillis() {
+        return oldestOverall().map(FrameKey::captureMillis);
+    }
+
+    /** Capture time of the camera's oldest spooled frame, or empty. */
+    public synchronized Optional<Long> oldestMillis(String cameraId) {
+        return oldest(cameraId).map(FrameKey::captureMillis);
     }
 
     /** The oldest frame of a camera, or empty. */
@@ -137,7 +258,10 @@ public final class FrameSpool {
         if (size != null) {
             bytes -= size;
         }
-        Files.deleteIfExists(dir.resolve(key.cameraId()).resolve(fileName(key)));
+        Path camDir = dir.resolve(key.cameraId());
+        if (Files.deleteIfExists(camDir.resolve(fileName(key)))) {
+            disk.syncDirectory(camDir);
+        }
     }
 
     public synchronized int depth() {
@@ -185,7 +309,7 @@ public final class FrameSpool {
         for (FrameKey k : evict) {
             try {
                 remove(k);
-                onEvicted.accept(1);
+                onEvicted.accept(k);
                 LOG.warn("spool full or frame too old: dropped {} (spool cap {} bytes, {} h)", k.toKey(), maxBytes,
                         maxAge.toHours());
             } catch (IOException e) {

@@ -15,7 +15,6 @@ import org.apache.logging.log4j.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Sends one camera's spooled frames to S3, oldest first, one at a time so they arrive in capture
@@ -33,11 +32,21 @@ public final class FrameUploader implements Runnable {
     private final Semaphore slots;
     private final ForwarderMetrics metrics;
     private final Clock clock;
+    private final S3Status s3Status;
+    private final String streamUrl;
     private volatile boolean running = true;
     private volatile boolean s3Healthy = true;
 
     public FrameUploader(String cameraId, FrameSpool spool, S3Client s3, String bucket, Semaphore slots,
                          ForwarderMetrics metrics, Clock clock) {
+        this(cameraId, null, spool, s3, bucket, slots, metrics, clock, new S3Status(s3, clock));
+    }
+
+    /** {@code streamUrl}: the camera's URL without credentials, sent in each frame's metadata (null: none). */
+    public FrameUploader(String cameraId, String streamUrl, FrameSpool spool, S3Client s3, String bucket,
+                         Semaphore slots, ForwarderMetrics metrics, Clock clock, S3Status s3Status) {
+        this.streamUrl = streamUrl;
+        this.s3Status = s3Status;
         this.cameraId = cameraId;
         this.spool = spool;
         this.s3 = s3;
@@ -75,6 +84,7 @@ public final class FrameUploader implements Runnable {
                     LOG.info("S3 reachable again: uploading {} spooled frames of camera {}", spool.depth(cameraId), cameraId);
                 }
                 s3Healthy = true;
+                s3Status.succeeded();
                 backoff = 250;
             } catch (IOException e) {
                 LOG.warn("spooled frame {} unreadable, dropped: {}", k.toKey(), e.toString());
@@ -82,8 +92,9 @@ public final class FrameUploader implements Runnable {
                 metrics.dropped(cameraId, "spool_unreadable");
             } catch (SdkException e) {
                 metrics.uploadFailed(cameraId);
+                String why = s3Status.failed(e);
                 if (s3Healthy) {
-                    LOG.warn("S3 put failed ({}); spooling frames of camera {} until it is back", describe(e), cameraId);
+                    LOG.warn("S3 put failed ({}); spooling frames of camera {} until it is back", why, cameraId);
                 }
                 s3Healthy = false;
                 sleep(ThreadLocalRandom.current().nextLong(backoff / 2, backoff + 1));
@@ -99,19 +110,12 @@ public final class FrameUploader implements Runnable {
         slots.acquire();
         try {
             FrameMetadata meta = new FrameMetadata(k.cameraId(), k.captureTime(), k.sequence(),
-                    io.facerec.forwarder.config.ForwarderConfig.VERSION);
+                    io.facerec.forwarder.config.ForwarderConfig.VERSION, streamUrl);
             s3.putObject(b -> b.bucket(bucket).key(k.toKey()).contentType(FrameMetadata.CONTENT_TYPE)
                     .metadata(meta.toMap()), RequestBody.fromBytes(jpeg));
         } finally {
             slots.release();
         }
-    }
-
-    static String describe(SdkException e) {
-        if (e instanceof S3Exception s) {
-            return "HTTP " + s.statusCode() + (s.awsErrorDetails() == null ? "" : " " + s.awsErrorDetails().errorCode());
-        }
-        return e.getClass().getSimpleName();
     }
 
     private void removeQuietly(FrameKey k) {
