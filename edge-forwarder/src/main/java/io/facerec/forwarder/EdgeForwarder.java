@@ -237,6 +237,10 @@ public final class EdgeForwarder implements AutoCloseable {
             System.err.println("edge-forwarder: " + e.getMessage());
             System.exit(2);
             return;
+        } catch (IOException e) {
+            System.err.println("edge-forwarder: cannot read the settings: " + StartupException.reason(e));
+            System.exit(2);
+            return;
         }
         EdgeForwarder f;
         try {
