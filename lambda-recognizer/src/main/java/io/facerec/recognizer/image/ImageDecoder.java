@@ -12,7 +12,8 @@ import javax.imageio.stream.ImageInputStream;
 /**
  * JPEG and PNG bytes to {@link RgbImage}. The format is taken from the content, not the name. The
  * size is read from the header and checked before any pixel is allocated, so a tiny file that
- * claims 30000x30000 is refused instead of exhausting memory. EXIF orientation is applied.
+ * claims 30000x30000 is refused instead of exhausting memory. EXIF orientation is applied. CMYK and
+ * YCCK JPEGs (Adobe APP14) decode through TwelveMonkeys' reader, which ImageIO finds first on the path.
  */
 public final class ImageDecoder {
     /** 40 megapixels: above any camera frame or phone photo, below what a small Lambda can hold. */

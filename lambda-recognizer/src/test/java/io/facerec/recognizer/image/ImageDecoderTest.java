@@ -156,4 +156,20 @@ class ImageDecoderTest {
         b.putInt(13).put(ihdr.array()).putInt((int) crc.getValue());
         return b.array();
     }
+
+    @Test
+    void adobeCmykAndYcckJpegsDecodeWithTheirColours() throws Exception {
+        RgbImage source = ImageDecoder.toRgb(colour(64, 48, BufferedImage.TYPE_INT_RGB));
+        for (boolean ycck : new boolean[] {false, true}) {
+            String name = ycck ? "ycck.jpg" : "cmyk.jpg";
+            RgbImage img = decoder.decode(io.facerec.recognizer.testing.Jpegs.adobeCmyk(source, ycck), name);
+            assertEquals(64, img.width(), name);
+            int worst = 0;
+            for (int i = 0; i < img.pixels().length; i++) {
+                worst = Math.max(worst, Math.abs((img.pixels()[i] & 0xff) - (source.pixels()[i] & 0xff)));
+            }
+            // JPEG loses a little; a decoder that ignores the Adobe marker or inverts the inks is far off
+            assertTrue(worst <= 16, name + ": a channel is off by " + worst);
+        }
+    }
 }
