@@ -19,6 +19,11 @@ public final class NpyCodec {
     private static final Pattern FORTRAN = Pattern.compile("['\"]fortran_order['\"]\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("['\"]shape['\"]\\s*:\\s*\\(([^)]*)\\)");
 
+    /** The most numbers one Java array holds. */
+    public static final long MAX_VALUES = Integer.MAX_VALUE - 8;
+    /** Far above any face embedding (dlib 128, ArcFace 512): a wider row is not a gallery. */
+    public static final long MAX_DIMENSION = 65_536;
+
     private NpyCodec() {
     }
 
@@ -74,12 +79,18 @@ public final class NpyCodec {
         if (shape.length != 2) {
             throw new GalleryFormatException(source + ": shape (" + shapeText.strip() + ") is not 2-D (rows, dimension)");
         }
-        long count = shape[0] * shape[1];
-        if (count > Integer.MAX_VALUE - 8) {
-            throw new GalleryFormatException(source + ": shape (" + shape[0] + ", " + shape[1] + ") is too large");
+        long count;
+        try {
+            count = Math.multiplyExact(shape[0], shape[1]);
+        } catch (ArithmeticException e) {
+            count = Long.MAX_VALUE;
+        }
+        if (shape[0] > MAX_VALUES || shape[1] > MAX_DIMENSION || count > MAX_VALUES) {
+            throw new GalleryFormatException(source + ": shape (" + shape[0] + ", " + shape[1] + ") is too large (at most "
+                    + MAX_DIMENSION + " numbers a row and " + MAX_VALUES + " in all)");
         }
         long dataStart = headerStart + headerLen;
-        long expected = count * width;
+        long expected = Math.multiplyExact(count, (long) width); // cannot overflow now: count < 2^31, width <= 8
         long actual = bytes.length - dataStart;
         if (actual != expected) {
             throw new GalleryFormatException(source + ": shape (" + shape[0] + ", " + shape[1] + ") of " + descr

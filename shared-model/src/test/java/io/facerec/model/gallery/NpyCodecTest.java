@@ -139,4 +139,27 @@ class NpyCodecTest {
         assertTrue(assertThrows(GalleryFormatException.class, () -> NpyCodec.read(cut, "x.npy"))
                 .getMessage().contains("truncated .npy header"));
     }
+
+    @Test
+    void refusesShapesWhoseSizeOverflowsByName() {
+        // 2^32 x 2^32 wraps to 0 elements in 64-bit arithmetic: an empty file must not pass for it
+        byte[] wraps = npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296), }", new byte[0]);
+        assertEquals("w.npy: shape (4294967296, 4294967296) is too large (at most 65536 numbers a row and "
+                        + "2147483639 in all)",
+                assertThrows(GalleryFormatException.class, () -> NpyCodec.read(wraps, "w.npy")).getMessage());
+        // the product overflows a long and turns negative
+        byte[] negative = npy(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (3037000500, 3037000500), }", new byte[0]);
+        assertTrue(assertThrows(GalleryFormatException.class, () -> NpyCodec.read(negative, "n.npy"))
+                .getMessage().startsWith("n.npy: shape (3037000500, 3037000500) is too large"));
+        // each dimension alone is held to its limit, whatever the data
+        byte[] wide = npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (0, 65537), }", new byte[0]);
+        byte[] tall = npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 0), }", new byte[0]);
+        assertTrue(assertThrows(GalleryFormatException.class, () -> NpyCodec.read(tall, "t.npy"))
+                .getMessage().startsWith("t.npy: shape (4294967296, 0) is too large"));
+        assertTrue(assertThrows(GalleryFormatException.class, () -> NpyCodec.read(wide, "d.npy"))
+                .getMessage().startsWith("d.npy: shape (0, 65537) is too large"));
+        byte[] huge = npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999, 2), }", new byte[0]);
+        assertTrue(assertThrows(GalleryFormatException.class, () -> NpyCodec.read(huge, "h.npy"))
+                .getMessage().startsWith("h.npy: .npy shape"));
+    }
 }
