@@ -31,7 +31,6 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * The page: the live feed (each frame with its face boxes and names), the latest webhook deliveries
@@ -135,14 +134,9 @@ public final class LocalPage implements AutoCloseable {
         ObjectNode c = out.putObject("counts");
         counts.forEach(c::put);
         ObjectNode gallery = out.putObject("gallery");
-        try {
-            JsonNode labels = JSON.readTree(s3.getObjectAsBytes(b -> b.bucket(bucket).key("gallery/labels.json")).asByteArray());
-            Map<String, Integer> people = new TreeMap<>();
-            labels.forEach(l -> people.merge(l.asText(), 1, Integer::sum));
-            people.forEach(gallery::put);
-        } catch (NoSuchKeyException e) {
-            // nobody enrolled yet
-        }
+        Map<String, Integer> people = new TreeMap<>();
+        S3GalleryObjects.labels(s3, bucket, "gallery/").forEach(l -> people.merge(l, 1, Integer::sum));
+        people.forEach(gallery::put);
         ArrayNode enrol = out.putArray("enrolments");
         var scan = ddb.scan(b -> b.tableName(table).filterExpression("#t = :e").expressionAttributeNames(Map.of("#t", "type"))
                 .expressionAttributeValues(Map.of(":e", AttributeValue.fromS("enrolment"))));

@@ -114,11 +114,7 @@ class LocalStackEndToEndTest {
 
     static Set<String> galleryLabels(LocalStack stack) {
         try {
-            JsonNode labels = JSON.readTree(stack.s3().getObjectAsBytes(b -> b.bucket(LocalStack.BUCKET)
-                    .key("gallery/labels.json")).asByteArray());
-            Set<String> out = new java.util.HashSet<>();
-            labels.forEach(l -> out.add(l.asText()));
-            return out;
+            return new java.util.HashSet<>(S3GalleryObjects.labels(stack.s3(), LocalStack.BUCKET, "gallery/"));
         } catch (Exception e) {
             return Set.of();
         }

@@ -7,6 +7,7 @@ import io.facerec.model.gallery.FloatMatrix;
 import io.facerec.model.gallery.Gallery;
 import io.facerec.model.gallery.GalleryFiles;
 import io.facerec.model.gallery.GalleryInfo;
+import io.facerec.model.gallery.PersonNames;
 import io.facerec.model.match.FaceMatcher;
 import io.facerec.model.match.Match;
 import io.facerec.recognizer.engine.DetectedFace;
@@ -89,13 +90,21 @@ public final class FaceCommand {
         List<float[]> rows = new ArrayList<>();
         int skipped = 0;
         for (var entry : photos.entrySet()) {
+            // the same rules as enroll/<name>/ in S3: one person per name in NFC, no reserved names
+            String name = PersonNames.normalise(entry.getKey());
+            var bad = PersonNames.problem(name);
+            if (bad.isPresent()) {
+                skipped += entry.getValue().size();
+                err.println("skipped " + people + "/" + PersonNames.quoted(entry.getKey()) + ": the name " + bad.get());
+                continue;
+            }
             int used = 0;
             for (Path photo : entry.getValue()) {
                 String why;
                 try {
                     FrameAnalysis a = engine.analyze(Files.readAllBytes(photo), photo.toString());
                     if (a.faces().size() == 1) {
-                        labels.add(entry.getKey());
+                        labels.add(name);
                         rows.add(a.faces().get(0).embedding());
                         used++;
                         continue;
@@ -124,7 +133,9 @@ public final class FaceCommand {
     // ---- recognize
 
     private int recognize(FaceEngine engine, Options o) throws IOException {
-        Gallery gallery = GalleryFiles.read(o.gallery());
+        List<String> problems = new ArrayList<>();
+        Gallery gallery = GalleryFiles.read(o.gallery(), problems);
+        problems.forEach(p -> err.println("face: " + p));
         gallery.requireCompatible(engine.modelId(), engine.dimension(), o.gallery().toString());
         double threshold = o.thresholdGiven() ? o.threshold()
                 : gallery.info() != null && gallery.info().threshold() != null ? gallery.info().threshold() : o.threshold();

@@ -33,9 +33,12 @@ public record RecognizerConfig(
         Duration galleryRefresh,
         Optional<URI> s3Endpoint,
         Optional<URI> dynamoDbEndpoint,
-        Optional<Path> modelsDir) {
+        Optional<Path> modelsDir,
+        long maxGalleryBytes) {
 
     public static final String DEFAULT_GALLERY_PREFIX = "gallery/";
+    /** Per gallery object: about 130,000 rows of 512 float32 numbers. */
+    public static final long DEFAULT_MAX_GALLERY_BYTES = 256L * 1024 * 1024;
 
     @Override
     public String toString() {
@@ -82,11 +85,12 @@ public record RecognizerConfig(
         Optional<URI> s3 = r.url("AWS_ENDPOINT_URL_S3").or(() -> r.url("AWS_ENDPOINT_URL"));
         Optional<URI> ddb = r.url("AWS_ENDPOINT_URL_DYNAMODB").or(() -> r.url("AWS_ENDPOINT_URL"));
         Optional<Path> models = r.optional("FACE_MODELS_DIR").map(Path::of);
+        long maxGallery = r.whole("MAX_GALLERY_BYTES", DEFAULT_MAX_GALLERY_BYTES, 1, Integer.MAX_VALUE - 8);
         r.finish();
         EngineConfig engine = new EngineConfig(downscale, minFace, (float) minScore, (float) minQuality, maxPixels);
         return new RecognizerConfig(table, bucket, prefix, threshold, engine, maxBytes, webhook, secretArn, secret,
                 Duration.ofSeconds(cooldown), sendUnknown, Duration.ofMillis(timeoutMs), attempts, streams, ttlDays,
-                Duration.ofSeconds(refresh), s3, ddb, models);
+                Duration.ofSeconds(refresh), s3, ddb, models, maxGallery);
     }
 
     /** The threshold to match with: THRESHOLD when set, else the gallery's own, else the model default. */

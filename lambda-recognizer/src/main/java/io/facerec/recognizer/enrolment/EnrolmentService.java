@@ -1,39 +1,65 @@
 package io.facerec.recognizer.enrolment;
 
+import io.facerec.model.gallery.FloatMatrix;
 import io.facerec.model.gallery.Gallery;
 import io.facerec.model.gallery.GalleryFormatException;
 import io.facerec.model.gallery.GalleryInfo;
-import io.facerec.model.gallery.TornGalleryException;
+import io.facerec.model.gallery.GalleryLayout;
+import io.facerec.model.gallery.GalleryObjects;
+import io.facerec.model.gallery.GallerySources;
+import io.facerec.model.gallery.PersonNames;
 import io.facerec.recognizer.engine.FaceEngine;
 import io.facerec.recognizer.engine.FrameAnalysis;
 import io.facerec.recognizer.gallery.GalleryCache;
 import io.facerec.recognizer.gallery.S3GallerySource;
 import io.facerec.recognizer.image.ImageDecodeException;
 import io.facerec.recognizer.results.ResultStore;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.EncodingType;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * Enrolment in the cloud: any change under {@code enroll/<name>/} rebuilds that person's rows of the
- * gallery from the photos now in the folder (one face per photo; refused photos are recorded with the
- * reason). An emptied folder removes the person. The gallery write is conditional on the ETags read,
- * and retried from a fresh read when another enrolment got there first, so none is lost.
+ * Enrolment in the cloud: any change under {@code enroll/<name>/} makes that person's rows of the
+ * gallery the photos now in the folder, one row per photo with exactly one face; the other photos
+ * are recorded with the reason. An emptied folder removes the person.
+ *
+ * <p>Concurrent enrolments (one S3 event per uploaded photo) all succeed and lose nothing: each one
+ * reads the gallery, then lists the folder, and commits conditionally on the gallery it read; after a
+ * conflict it reads and lists again. A commit therefore always rests on a listing newer than the one
+ * behind the gallery it replaces. Each row records its photo's key and ETag, so a photo already in the
+ * gallery is never embedded again, by a concurrent invocation or by a retry; this container also
+ * keeps the embeddings it made. Near the invocation's deadline it stops embedding, commits what it
+ * has, and fails retryably: the retry does the rest, not the whole folder again.
  */
 public final class EnrolmentService {
     public static final String PREFIX = "enroll/";
     private static final Logger LOG = LogManager.getLogger(EnrolmentService.class);
-    private static final int MAX_WRITE_ATTEMPTS = 8;
-    private static final int TORN_READS_BEFORE_REBUILD = 3;
+    /** Time kept for reading, committing and recording after the last photo. */
+    static final long COMMIT_RESERVE_MS = 2000;
+    /** What one photo is assumed to take before this container has timed one. */
+    static final long FIRST_PHOTO_ESTIMATE_MS = 2000;
+    private static final int MAX_ATTEMPTS = 50;
+    private static final int CACHED_PHOTOS = 4096;
 
     private final S3Client s3;
     private final FaceEngine engine;
@@ -42,6 +68,13 @@ public final class EnrolmentService {
     private final ResultStore store;
     private final long maxPhotoBytes;
     private final Clock clock;
+    private final Map<String, Embedded> embedded = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Embedded> eldest) {
+            return size() > CACHED_PHOTOS;
+        }
+    });
+    private volatile long slowestPhotoMs = -1;
 
     public EnrolmentService(S3Client s3, FaceEngine engine, S3GallerySource gallery, GalleryCache cache,
                             ResultStore store, long maxPhotoBytes, Clock clock) {
@@ -54,7 +87,7 @@ public final class EnrolmentService {
         this.clock = clock;
     }
 
-    /** The person a key belongs to: {@code enroll/<name>/<file>}, or empty for anything else. */
+    /** The folder a key is in: {@code enroll/<name>/<file>} gives the name as written, or empty. */
     public static Optional<String> personOf(String key) {
         if (!key.startsWith(PREFIX)) {
             return Optional.empty();
@@ -67,99 +100,281 @@ public final class EnrolmentService {
         return Optional.of(rest.substring(0, slash));
     }
 
-    /** What the rebuild did. */
-    public record Outcome(String name, int samples, Map<String, String> photos) {
+    /** What the rebuild did: the person's rows, each photo's outcome, how many photos it embedded. */
+    public record Outcome(String name, int samples, Map<String, String> photos, int embedded) {
     }
 
-    public Outcome rebuild(String bucket, String name) throws GalleryFormatException {
-        Map<String, String> photos = new LinkedHashMap<>();
-        List<float[]> rows = embedFolder(bucket, name, photos);
-        writeRows(bucket, name, rows);
-        store.putEnrolment(name, photos, rows.size(), clock.instant());
-        cache.invalidate();
-        LOG.info("enrolment of {}: {} samples from {} photos {}", name, rows.size(), photos.size(), photos);
-        return new Outcome(name, rows.size(), photos);
-    }
-
-    /** One row per photo of {@code enroll/<name>/} with exactly one face; {@code photos} gets each outcome. */
-    private List<float[]> embedFolder(String bucket, String name, Map<String, String> photos) {
-        List<float[]> rows = new ArrayList<>();
-        String folder = PREFIX + name + "/";
-        for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(folder)).contents()) {
-            String file = o.key().substring(folder.length());
-            if (!isPhoto(file)) {
-                continue;
-            }
-            if (o.size() > maxPhotoBytes) {
-                photos.put(file, "refused: " + o.size() + " bytes, over the limit of " + maxPhotoBytes);
-                continue;
-            }
-            byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(o.key())).asByteArrayUnsafe();
-            try {
-                FrameAnalysis a = engine.analyze(bytes, o.key());
-                if (a.faces().size() == 1) {
-                    rows.add(a.faces().get(0).embedding());
-                    photos.put(file, "enrolled");
-                } else {
-                    photos.put(file, "refused: " + (a.faces().isEmpty() ? "no face found"
-                            : a.faces().size() + " faces found, need exactly one"));
-                }
-            } catch (ImageDecodeException e) {
-                photos.put(file, "refused: " + e.getMessage().substring(o.key().length() + 2));
-            }
+    /** The deadline came before every photo was embedded; what was done is committed. */
+    public static final class IncompleteException extends IllegalStateException {
+        public IncompleteException(String message) {
+            super(message);
         }
-        return rows;
     }
 
-    private void writeRows(String bucket, String name, List<float[]> rows) throws GalleryFormatException {
-        GalleryInfo info = new GalleryInfo(engine.modelId(), engine.dimension(), GalleryInfo.COSINE, null);
-        int torn = 0;
+    /** A photo's result: its row, or why it has none ({@code lasting}: recorded in the gallery). */
+    record Embedded(String etag, float[] row, String refusal, boolean lasting) {
+    }
+
+    /**
+     * Makes the person of {@code key}'s folder what the folder holds now. Photos are embedded until
+     * {@code deadlineMillis} (this service's clock) draws near. Throws {@link GalleryFormatException}
+     * when the name or the gallery cannot be used (a retry would not help), {@link IncompleteException}
+     * (retryable) when the deadline came first.
+     */
+    public Outcome rebuild(String bucket, String key, long deadlineMillis) throws GalleryFormatException {
+        String raw = personOf(key).orElseThrow(() -> new IllegalArgumentException(key + " is not under " + PREFIX));
+        String name = PersonNames.normalise(raw);
+        Optional<String> bad = PersonNames.problem(name);
+        if (bad.isPresent()) {
+            throw new GalleryFormatException(PREFIX + PersonNames.quoted(raw) + ": not enrolled, the name " + bad.get());
+        }
+        int made = 0;
         for (int attempt = 1; ; attempt++) {
-            try {
-                Gallery next;
-                S3GallerySource.Versions expected;
-                if (torn < TORN_READS_BEFORE_REBUILD) {
-                    S3GallerySource.Snapshot snap = gallery.read(true, engine.dimension(), info);
-                    snap.gallery().requireCompatible(engine.modelId(), engine.dimension(), gallery.location());
-                    Gallery current = snap.gallery().info() == null
-                            ? new Gallery(snap.gallery().labels(), snap.gallery().embeddings(), info) : snap.gallery();
-                    next = current.replacePerson(name, rows);
-                    expected = snap.versions();
-                } else {
-                    // a writer died half-way: the photos under enroll/ are the truth, rebuild from them all
-                    LOG.warn("gallery at {} stays torn; rebuilding it from every folder under {}", gallery.location(), PREFIX);
-                    expected = gallery.currentVersions();
-                    next = rebuildAll(bucket, name, rows, info);
+            if (clock.millis() + COMMIT_RESERVE_MS > deadlineMillis) {
+                throw new IncompleteException("enrolment of " + PersonNames.quoted(name) + " reached the invocation's "
+                        + "deadline before it could write the gallery; the retry does it");
+            }
+            GalleryLayout.Snapshot base = gallery.read();
+            if (base.top() != null && base.top().isPointer() && base.commit().isEmpty()) {
+                // the commit the pointer names cannot be read: building on nothing would drop everyone
+                if (attempt >= 3) {
+                    throw new GalleryFormatException(String.join("; ", base.unreadable()));
                 }
-                gallery.write(next, expected);
-                return;
-            } catch (TornGalleryException e) {
-                torn++;
-                retryOrGiveUp(name, attempt, e);
-            } catch (S3GallerySource.ConcurrentWriteException e) {
-                retryOrGiveUp(name, attempt, e);
+                pause(attempt, deadlineMillis);
+                continue;
             }
+            GalleryInfo info = infoFor(base);
+            Gallery current = base.commit().map(GalleryLayout.Commit::gallery).orElse(Gallery.empty(engine.dimension(), info));
+            current.requireCompatible(engine.modelId(), engine.dimension(), gallery.location());
+            GallerySources sources = base.commit().map(GalleryLayout.Commit::sources)
+                    .orElse(GallerySources.empty(current.size()));
+            // listed after the gallery was read: newer than the listing behind the commit it replaces
+            List<S3Object> photos = listPhotos(bucket, name);
+            Plan plan = plan(bucket, key, name, photos, current, sources, deadlineMillis);
+            made += plan.embedded;
+            long generation = base.commit().map(GalleryLayout.Commit::generation).orElse(0L);
+            if (!plan.changed) {
+                LOG.info("enrolment of {}: the gallery already holds the folder as listed", PersonNames.quoted(name));
+            } else {
+                try {
+                    String folder = gallery.commit(new Gallery(plan.labels, FloatMatrix.ofRows(engine.dimension(), plan.rows),
+                            info), new GallerySources(plan.sources, plan.refused), base);
+                    generation++;
+                    LOG.info("enrolment of {} committed {}", PersonNames.quoted(name), folder);
+                } catch (S3GallerySource.ConcurrentWriteException e) {
+                    LOG.info("gallery changed under enrolment of {} (attempt {}): reading and listing again",
+                            PersonNames.quoted(name), attempt);
+                    if (attempt >= MAX_ATTEMPTS) {
+                        throw new IllegalStateException("gallery write for " + PersonNames.quoted(name) + " kept "
+                                + "conflicting with other writers after " + attempt + " attempts", e);
+                    }
+                    pause(attempt, deadlineMillis);
+                    continue;
+                }
+            }
+            store.putEnrolment(name, plan.status, plan.samples, clock.instant(), generation);
+            cache.invalidate();
+            LOG.info("enrolment of {}: {} samples, {} photos embedded here, {}", PersonNames.quoted(name), plan.samples,
+                    made, plan.status);
+            if (plan.pending > 0) {
+                throw new IncompleteException("enrolment of " + PersonNames.quoted(name) + " reached the invocation's "
+                        + "deadline with " + plan.pending + " photos to go; the " + plan.samples
+                        + " done are in the gallery and the retry does the rest");
+            }
+            return new Outcome(name, plan.samples, plan.status, made);
         }
     }
 
-    private void retryOrGiveUp(String name, int attempt, Exception e) {
-        if (attempt >= MAX_WRITE_ATTEMPTS) {
-            throw new IllegalStateException("gallery write for " + name + " kept conflicting with other "
-                    + "writers after " + attempt + " attempts: " + e.getMessage(), e);
-        }
-        LOG.info("gallery changed under enrolment of {} (attempt {}): {}; retrying", name, attempt, e.getMessage());
-        sleep(Math.min(2000, 50L << attempt));
+    /** The person's rows and photos after this rebuild, and the rest of the gallery as it was. */
+    private static final class Plan {
+        final List<String> labels = new ArrayList<>();
+        final List<float[]> rows = new ArrayList<>();
+        final List<GallerySources.Row> sources = new ArrayList<>();
+        final Map<String, GallerySources.Refusal> refused = new HashMap<>();
+        final Map<String, String> status = new LinkedHashMap<>();
+        int samples;
+        int pending;
+        int embedded;
+        boolean changed;
     }
 
-    private Gallery rebuildAll(String bucket, String name, List<float[]> rows, GalleryInfo info) {
-        Gallery g = Gallery.empty(engine.dimension(), info);
-        for (var p : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(PREFIX).delimiter("/")).commonPrefixes()) {
-            String person = p.prefix().substring(PREFIX.length(), p.prefix().length() - 1);
-            if (!person.equals(name)) {
-                g = g.replacePerson(person, embedFolder(bucket, person, new LinkedHashMap<>()));
+    private Plan plan(String bucket, String key, String name, List<S3Object> photos, Gallery current,
+                      GallerySources sources, long deadlineMillis) {
+        Plan p = new Plan();
+        Map<String, Embedded> known = new HashMap<>(); // this person's photos as the gallery has them
+        Set<String> before = new HashSet<>();
+        for (int r = 0; r < current.size(); r++) {
+            GallerySources.Row src = sources.rows().get(r);
+            if (current.labels().get(r).equals(name) && belongsTo(src.photo(), name)) {
+                known.put(src.photo(), new Embedded(src.etag(), current.embeddings().row(r), null, true));
+                before.add(src.photo() + "\n" + src.etag());
+            } else {
+                p.labels.add(current.labels().get(r));
+                p.rows.add(current.embeddings().row(r));
+                p.sources.add(src);
             }
         }
-        return g.replacePerson(name, rows);
+        Map<String, GallerySources.Refusal> refusedBefore = new HashMap<>();
+        sources.refused().forEach((photo, why) -> {
+            if (belongsTo(photo, name)) {
+                refusedBefore.put(photo, why);
+                known.putIfAbsent(photo, new Embedded(why.etag(), null, why.reason(), true));
+            } else {
+                p.refused.put(photo, why);
+            }
+        });
+
+        Map<String, Embedded> results = new HashMap<>();
+        List<S3Object> todo = new ArrayList<>();
+        for (S3Object o : photos) {
+            String etag = GalleryObjects.tag(o.eTag());
+            Embedded k = known.get(o.key());
+            Embedded c = embedded.get(o.key() + "\n" + etag);
+            if (o.size() != null && o.size() > maxPhotoBytes) {
+                results.put(o.key(), new Embedded(etag, null, o.size() + " bytes, over the limit of " + maxPhotoBytes, false));
+            } else if (k != null && etag.equals(k.etag())) {
+                results.put(o.key(), k);
+            } else if (c != null) {
+                results.put(o.key(), c);
+            } else {
+                todo.add(o);
+            }
+        }
+        // this event's photo first, the rest in an order of this invocation's own, so that concurrent
+        // invocations of one folder tend to embed different photos
+        Collections.shuffle(todo, ThreadLocalRandom.current());
+        todo.sort((a, b) -> Boolean.compare(!a.key().equals(key), !b.key().equals(key)));
+        Set<String> pending = new HashSet<>();
+        for (S3Object o : todo) {
+            long estimate = slowestPhotoMs < 0 ? FIRST_PHOTO_ESTIMATE_MS : slowestPhotoMs;
+            if (clock.millis() + estimate + COMMIT_RESERVE_MS > deadlineMillis) {
+                pending.add(o.key());
+                continue;
+            }
+            long t0 = clock.millis();
+            Embedded e = embed(bucket, o.key());
+            slowestPhotoMs = Math.max(slowestPhotoMs, clock.millis() - t0);
+            if (e == null) {
+                continue; // deleted since the listing
+            }
+            p.embedded++;
+            if (e.lasting()) {
+                embedded.put(o.key() + "\n" + e.etag(), e);
+            }
+            results.put(o.key(), e);
+        }
+
+        Set<String> after = new HashSet<>();
+        Map<String, GallerySources.Refusal> refusedAfter = new HashMap<>();
+        for (S3Object o : photos) {
+            String shown = shownName(o.key(), name);
+            Embedded e = results.get(o.key());
+            if (e == null) {
+                if (pending.contains(o.key())) {
+                    p.status.put(shown, "pending: the invocation's deadline came first; the retry enrols it");
+                }
+            } else if (e.row() != null) {
+                p.labels.add(name);
+                p.rows.add(e.row());
+                p.sources.add(new GallerySources.Row(o.key(), e.etag()));
+                after.add(o.key() + "\n" + e.etag());
+                p.samples++;
+                p.status.put(shown, "enrolled");
+            } else {
+                p.status.put(shown, "refused: " + e.refusal());
+                if (e.lasting()) {
+                    refusedAfter.put(o.key(), new GallerySources.Refusal(e.etag(), e.refusal()));
+                }
+            }
+        }
+        p.pending = pending.size();
+        p.refused.putAll(refusedAfter);
+        p.changed = !after.equals(before) || !refusedAfter.equals(refusedBefore);
+        return p;
+    }
+
+    /** One photo fetched (with the size cap checked before its body is read) and embedded; null if gone. */
+    private Embedded embed(String bucket, String key) {
+        byte[] bytes;
+        String etag;
+        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key))) {
+            etag = GalleryObjects.tag(in.response().eTag());
+            Long length = in.response().contentLength();
+            if (length != null && length > maxPhotoBytes) {
+                in.abort();
+                return new Embedded(etag, null, length + " bytes, over the limit of " + maxPhotoBytes, false);
+            }
+            bytes = S3GallerySource.readAtMost(in, maxPhotoBytes);
+            if (bytes == null) {
+                in.abort();
+                return new Embedded(etag, null, "over the limit of " + maxPhotoBytes + " bytes", false);
+            }
+        } catch (NoSuchKeyException e) {
+            return null;
+        } catch (IOException e) {
+            throw SdkClientException.create("reading s3://" + bucket + "/" + key + " failed", e);
+        }
+        try {
+            FrameAnalysis a = engine.analyze(bytes, key);
+            if (a.faces().size() == 1) {
+                return new Embedded(etag, a.faces().get(0).embedding(), null, true);
+            }
+            return new Embedded(etag, null, a.faces().isEmpty() ? "no face found"
+                    : a.faces().size() + " faces found, need exactly one", true);
+        } catch (ImageDecodeException e) {
+            return new Embedded(etag, null, e.getMessage().substring(key.length() + 2), true);
+        }
+    }
+
+    /**
+     * The photos of every folder whose name is {@code name} in NFC: "José" typed composed and
+     * decomposed are two folders in S3 and one person here.
+     */
+    private List<S3Object> listPhotos(String bucket, String name) {
+        List<S3Object> out = new ArrayList<>();
+        // URL-encoded listings (the SDK decodes them): a key XML 1.0 cannot carry, such as a folder name with
+        // a control character, would otherwise make the listing unreadable and stop every enrolment
+        for (CommonPrefix folder : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(PREFIX).delimiter("/")
+                .encodingType(EncodingType.URL)).commonPrefixes()) {
+            String raw = folder.prefix().substring(PREFIX.length(), folder.prefix().length() - 1);
+            if (!PersonNames.normalise(raw).equals(name)) {
+                continue;
+            }
+            for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(folder.prefix())
+                    .encodingType(EncodingType.URL)).contents()) {
+                if (isPhoto(o.key().substring(folder.prefix().length()))) {
+                    out.add(o);
+                }
+            }
+        }
+        out.sort((a, b) -> a.key().compareTo(b.key()));
+        return out;
+    }
+
+    private static boolean belongsTo(String photo, String name) {
+        return photo != null && personOf(photo).map(PersonNames::normalise).filter(name::equals).isPresent();
+    }
+
+    /** The photo as the status shows it: its file name, with its folder when that is another form of the name. */
+    private static String shownName(String key, String name) {
+        String folder = personOf(key).orElseThrow();
+        String file = key.substring(PREFIX.length() + folder.length() + 1);
+        return folder.equals(name) ? file : folder + "/" + file;
+    }
+
+    /** The model fields of the next commit; a threshold set in gallery.json carries over. */
+    private GalleryInfo infoFor(GalleryLayout.Snapshot base) throws GalleryFormatException {
+        GalleryInfo top = base.top();
+        if (top != null && !top.isPointer() && (top.modelId() != null && !top.modelId().equals(engine.modelId())
+                || top.dimension() != null && top.dimension() != engine.dimension())) {
+            throw new GalleryFormatException(gallery.location() + "/" + GalleryLayout.POINTER + " describes a gallery of "
+                    + "model " + top.modelId() + " (" + top.dimension() + " numbers), copied in; enrolment with "
+                    + engine.modelId() + " would replace it. Move it aside (with the encodings.npy and labels.json it "
+                    + "describes) to enrol");
+        }
+        Double threshold = top != null && top.threshold() != null ? top.threshold()
+                : base.commit().map(c -> c.gallery().info()).map(GalleryInfo::threshold).orElse(null);
+        return new GalleryInfo(engine.modelId(), engine.dimension(), GalleryInfo.COSINE, threshold);
     }
 
     static boolean isPhoto(String file) {
@@ -167,9 +382,13 @@ public final class EnrolmentService {
         return !f.contains("/") && (f.endsWith(".jpg") || f.endsWith(".jpeg") || f.endsWith(".png"));
     }
 
-    private static void sleep(long capMillis) {
+    /** Backs off after a conflict, never past the time kept for committing. */
+    private void pause(int attempt, long deadlineMillis) {
+        long cap = Math.min(1000, 50L << Math.min(attempt, 5));
+        long room = deadlineMillis - COMMIT_RESERVE_MS - clock.millis();
+        long ms = Math.min(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1), Math.max(0, room));
         try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(capMillis / 2, capMillis + 1));
+            Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

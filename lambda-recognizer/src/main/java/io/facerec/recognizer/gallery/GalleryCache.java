@@ -1,26 +1,28 @@
 package io.facerec.recognizer.gallery;
 
-import io.facerec.model.gallery.GalleryFormatException;
+import io.facerec.model.gallery.Gallery;
+import io.facerec.model.gallery.GalleryLayout;
 import io.facerec.model.match.FaceMatcher;
 import io.facerec.recognizer.config.RecognizerConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
 import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * The gallery as the recognizer uses it: loaded at init, checked for a new version (two HEADs) at
- * most every {@code GALLERY_REFRESH_S}, reloaded when an ETag changed. A gallery that becomes
- * unusable does not replace a good one; a container that never had a good one reports the problem
- * with every frame, and logs it once per check.
+ * The gallery as the recognizer uses it: loaded at init, checked for a new version (one listing of
+ * the prefix) at most every {@code GALLERY_REFRESH_S}, read again when an ETag changed. A version that
+ * cannot be read now (a file mid-upload, too large, malformed) does not replace a good gallery, and is
+ * not read again until it changes; a container that never had a good one reports the problem with
+ * every frame. Problems that leave the gallery usable (a row left out, a copied gallery of another
+ * model) are reported with every frame too, so nothing the user put there is ignored in silence.
  */
 public final class GalleryCache {
     private static final Logger LOG = LogManager.getLogger(GalleryCache.class);
 
-    /** A usable matcher, or the reason there is none. */
+    /** A usable matcher, or none; and what is wrong, if anything. */
     public record State(Optional<FaceMatcher> matcher, Optional<String> problem, int people, int samples) {
     }
 
@@ -31,7 +33,8 @@ public final class GalleryCache {
     private final Duration refresh;
     private final Clock clock;
     private Instant lastCheck = Instant.MIN;
-    private S3GallerySource.Versions loaded;
+    private GalleryLayout.Versions loaded;
+    private GalleryLayout.Versions failed;
     private FaceMatcher matcher;
     private String problem = "gallery not loaded yet";
 
@@ -50,7 +53,7 @@ public final class GalleryCache {
             lastCheck = now;
             check();
         }
-        return new State(Optional.ofNullable(matcher), matcher == null ? Optional.of(problem) : Optional.empty(),
+        return new State(Optional.ofNullable(matcher), Optional.ofNullable(problem),
                 matcher == null ? 0 : matcher.people().size(), matcher == null ? 0 : matcher.size());
     }
 
@@ -61,25 +64,38 @@ public final class GalleryCache {
 
     private void check() {
         try {
-            Optional<S3GallerySource.Versions> head = source.head();
-            if (head.isPresent() && matcher != null && sameData(head.get(), loaded)) {
+            GalleryLayout.Versions now = source.versions();
+            if ((matcher != null && now.equals(loaded)) || now.equals(failed)) {
                 return;
             }
-            S3GallerySource.Snapshot snap = source.read(false, dimension, null);
-            snap.gallery().requireCompatible(modelId, dimension, source.location());
-            double threshold = config.thresholdFor(snap.gallery().info() == null ? null : snap.gallery().info().threshold());
-            matcher = new FaceMatcher(snap.gallery(), threshold);
-            loaded = snap.versions();
-            problem = null;
-            LOG.info("gallery loaded from {}: {} samples of {} people, threshold {}", source.location(),
-                    matcher.size(), matcher.people().size(), threshold);
-        } catch (GalleryFormatException e) {
-            if (matcher == null) {
-                problem = e.getMessage();
-                LOG.warn("gallery unusable, faces will be recorded unmatched: {}", e.getMessage());
-            } else {
-                LOG.warn("new gallery version unusable, keeping the previous one: {}", e.getMessage());
+            GalleryLayout.Snapshot snap = source.read();
+            GalleryLayout.Combined c = snap.combine(modelId, dimension);
+            String problems = c.problems().isEmpty() ? null : String.join("; ", c.problems());
+            if (matcher != null && (!snap.unreadable().isEmpty() || c.gallery().isEmpty())) {
+                failed = snap.versions();
+                problem = problems + "; matching against the gallery read before";
+                LOG.warn("new gallery version not usable now, keeping the previous one: {}", problems);
+                return;
             }
+            if (c.gallery().isEmpty()) {
+                failed = snap.versions();
+                problem = problems;
+                LOG.warn("gallery unusable, faces will be recorded unmatched: {}", problems);
+                return;
+            }
+            Gallery g = c.gallery().get();
+            double threshold = config.thresholdFor(g.info() == null ? null : g.info().threshold());
+            matcher = new FaceMatcher(g, threshold);
+            loaded = snap.versions();
+            failed = null;
+            problem = problems;
+            if (problems != null) {
+                LOG.warn("gallery loaded with problems: {}", problems);
+            }
+            LOG.info("gallery loaded from {}: {} samples of {} people ({} enrolled, commit {}), threshold {}",
+                    source.location(), matcher.size(), matcher.people().size(),
+                    snap.commit().map(x -> x.gallery().size()).orElse(0),
+                    snap.commit().map(GalleryLayout.Commit::folder).orElse("none"), threshold);
         } catch (RuntimeException e) {
             // S3 unreachable: keep what we have; with nothing, say so
             if (matcher == null) {
@@ -87,10 +103,5 @@ public final class GalleryCache {
             }
             LOG.warn("gallery check failed: {}", e.toString());
         }
-    }
-
-    private static boolean sameData(S3GallerySource.Versions now, S3GallerySource.Versions then) {
-        return then != null && Objects.equals(now.encodings(), then.encodings())
-                && Objects.equals(now.labels(), then.labels()) && Objects.equals(now.info(), then.info());
     }
 }

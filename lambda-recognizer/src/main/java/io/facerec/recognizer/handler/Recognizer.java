@@ -62,7 +62,8 @@ public final class Recognizer {
         } catch (IOException e) {
             throw new IllegalStateException("face models could not be loaded: " + e.getMessage(), e);
         }
-        S3GallerySource source = new S3GallerySource(s3, config.galleryBucket(), config.galleryPrefix());
+        S3GallerySource source = new S3GallerySource(s3, config.galleryBucket(), config.galleryPrefix(),
+                config.maxGalleryBytes());
         GalleryCache cache = new GalleryCache(source, engine.modelId(), engine.dimension(), config, clock);
         cache.current(); // read at init, so the first frame does not pay for it (and SnapStart keeps it)
         ResultStore store = new ResultStore(ddb, config.resultsTable(), config.resultTtlDays());
@@ -111,7 +112,7 @@ public final class Recognizer {
                     Optional<String> person = EnrolmentService.personOf(key);
                     if (person.isPresent() && (r.eventName().startsWith("ObjectCreated")
                             || r.eventName().startsWith("ObjectRemoved"))) {
-                        enrolment.rebuild(r.bucket(), person.get());
+                        enrolment.rebuild(r.bucket(), key, deadline);
                         enrolled++;
                     } else if (isFrame(key) && r.eventName().startsWith("ObjectCreated")) {
                         switch (frames.process(r.bucket(), key, r.versionId(), r.size(), deadline, metrics)) {

@@ -130,8 +130,12 @@ public final class ResultStore {
         }
     }
 
-    /** Enrolment outcome for one person: each photo and what became of it. */
-    public void putEnrolment(String name, Map<String, String> photos, int samples, Instant at) {
+    /**
+     * Enrolment outcome for one person: each photo and what became of it, as of gallery commit
+     * {@code generation}. Concurrent enrolments finish in any order; an outcome older than the one
+     * recorded is dropped, so the item always describes the newest gallery.
+     */
+    public void putEnrolment(String name, Map<String, String> photos, int samples, Instant at, long generation) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(ResultKeys.PK, s(ResultKeys.enrolmentPk(name)));
         item.put(ResultKeys.SK, s("STATUS"));
@@ -142,7 +146,14 @@ public final class ResultStore {
         photos.forEach((k, v) -> p.put(k, s(v)));
         item.put("photos", AttributeValue.fromM(p));
         item.put("updatedAt", s(ResultKeys.time(at)));
-        ddb.putItem(b -> b.tableName(table).item(item));
+        item.put("generation", n(generation));
+        try {
+            ddb.putItem(b -> b.tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(generation) OR generation <= :g")
+                    .expressionAttributeValues(Map.of(":g", n(generation))));
+        } catch (ConditionalCheckFailedException e) {
+            // a newer commit's outcome is there already
+        }
     }
 
     private void ttl(Map<String, AttributeValue> item, Instant captureTime) {

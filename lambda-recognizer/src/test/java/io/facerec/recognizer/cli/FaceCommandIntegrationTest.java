@@ -77,7 +77,7 @@ class FaceCommandIntegrationTest {
     @Test
     void enrolWritesOneRowPerSingleFacePhotoAndListsTheSkipped() throws Exception {
         assertEquals(0, enrolment.code(), enrolment.err());
-        Gallery g = GalleryFiles.read(gallery);
+        Gallery g = GalleryFiles.read(gallery, new java.util.ArrayList<>());
         assertEquals(List.of("barack_obama", "barack_obama", "joe_biden", "kit_harington"), g.labels());
         assertEquals(512, g.dimension());
         assertEquals("faceplugin-0.0.1/fr_feature", g.info().modelId());

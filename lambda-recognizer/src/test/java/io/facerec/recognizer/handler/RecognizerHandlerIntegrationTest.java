@@ -297,10 +297,8 @@ class RecognizerHandlerIntegrationTest {
     }
 
     static List<String> galleryLabels(String prefix) throws Exception {
-        byte[] npy = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(prefix + "encodings.npy")).asByteArray();
-        byte[] labels = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(prefix + "labels.json")).asByteArray();
-        byte[] info = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(prefix + "gallery.json")).asByteArray();
-        return Gallery.decode(npy, labels, info, prefix).labels();
+        return new io.facerec.recognizer.gallery.S3GallerySource(s3, BUCKET, prefix, 1 << 28).read().combine(null, 0)
+                .gallery().orElseThrow().labels();
     }
 
     @Test

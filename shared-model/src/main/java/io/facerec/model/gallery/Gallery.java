@@ -42,9 +42,21 @@ public record Gallery(List<String> labels, FloatMatrix embeddings, GalleryInfo i
 
     /**
      * Decodes and validates the three files. {@code infoJson} may be null (galleries of the old
-     * system have no {@code gallery.json}); {@code location} names the gallery in messages.
+     * system have no {@code gallery.json}); {@code location} names the gallery in messages. A file
+     * that cannot be read as a whole throws; a row that cannot be used (its label blank, reserved or
+     * carrying control characters, or a value that is not a finite number) is left out, and why is
+     * added to {@code refused}: one bad row never costs the others. Labels are kept in NFC.
      */
-    public static Gallery decode(byte[] npy, byte[] labelsJson, byte[] infoJson, String location)
+    public static Gallery decode(byte[] npy, byte[] labelsJson, byte[] infoJson, String location, List<String> refused)
+            throws GalleryFormatException {
+        return decodeKeeping(npy, labelsJson, infoJson, location, refused).gallery();
+    }
+
+    /** A decoded gallery and, for each of its rows, the row of the files it came from. */
+    record Decoded(Gallery gallery, int[] kept, int rowsInFile) {
+    }
+
+    static Decoded decodeKeeping(byte[] npy, byte[] labelsJson, byte[] infoJson, String location, List<String> refused)
             throws GalleryFormatException {
         GalleryInfo info = infoJson == null ? null : decodeInfo(infoJson, location + "/" + INFO);
         if (info != null && info.encodingsSha256() != null && !info.encodingsSha256().equals(sha256(npy))) {
@@ -56,23 +68,44 @@ public record Gallery(List<String> labels, FloatMatrix embeddings, GalleryInfo i
                     + " was written with (a write in progress or interrupted)");
         }
         FloatMatrix matrix = NpyCodec.read(npy, location + "/" + ENCODINGS);
-        List<String> labels = decodeLabels(labelsJson, location + "/" + LABELS);
-        if (labels.size() != matrix.rows()) {
-            throw new GalleryFormatException(location + ": " + LABELS + " has " + labels.size() + " labels but "
+        List<Object> raw = decodeLabels(labelsJson, location + "/" + LABELS);
+        if (raw.size() != matrix.rows()) {
+            throw new GalleryFormatException(location + ": " + LABELS + " has " + raw.size() + " labels but "
                     + ENCODINGS + " has " + matrix.rows() + " rows; they must match one to one");
-        }
-        float[] data = matrix.data();
-        for (int i = 0; i < data.length; i++) {
-            if (!Float.isFinite(data[i])) {
-                throw new GalleryFormatException(location + "/" + ENCODINGS + ": row " + (i / matrix.cols())
-                        + " holds " + data[i] + "; every value must be a finite number");
-            }
         }
         if (info != null && info.dimension() != null && info.dimension() != matrix.cols()) {
             throw new GalleryFormatException(location + ": " + INFO + " says dimension " + info.dimension()
                     + " but " + ENCODINGS + " has " + matrix.cols() + " columns");
         }
-        return new Gallery(labels, matrix, info);
+        List<String> labels = new java.util.ArrayList<>();
+        List<float[]> rows = new java.util.ArrayList<>();
+        int[] kept = new int[raw.size()];
+        for (int r = 0; r < raw.size(); r++) {
+            String why = null;
+            String name = null;
+            if (!(raw.get(r) instanceof String s)) {
+                why = "its label is " + raw.get(r) + ", not a string";
+            } else {
+                name = PersonNames.normalise(s);
+                why = PersonNames.problem(name).map(p -> "its label " + PersonNames.quoted(s) + " " + p).orElse(null);
+            }
+            float[] row = matrix.row(r);
+            for (int c = 0; why == null && c < row.length; c++) {
+                if (!Float.isFinite(row[c])) {
+                    why = ENCODINGS + " holds " + row[c] + " in it; every value must be a finite number";
+                }
+            }
+            if (why != null) {
+                refused.add(location + ": row " + r + " left out: " + why);
+            } else {
+                kept[labels.size()] = r;
+                labels.add(name);
+                rows.add(row);
+            }
+        }
+        Gallery g = new Gallery(labels, rows.size() == matrix.rows() ? matrix : FloatMatrix.ofRows(matrix.cols(), rows),
+                info);
+        return new Decoded(g, java.util.Arrays.copyOf(kept, labels.size()), matrix.rows());
     }
 
     /** The three files; {@code gallery.json} (when there is info) records the other two's SHA-256. */
@@ -88,25 +121,17 @@ public record Gallery(List<String> labels, FloatMatrix embeddings, GalleryInfo i
         }
     }
 
-    /** This gallery without {@code name}'s rows and with {@code rows} added for them at the end. */
-    public Gallery replacePerson(String name, List<float[]> rows) {
-        List<String> newLabels = new java.util.ArrayList<>();
-        List<float[]> newRows = new java.util.ArrayList<>();
-        for (int r = 0; r < size(); r++) {
-            if (!labels.get(r).equals(name)) {
-                newLabels.add(labels.get(r));
-                newRows.add(embeddings.row(r));
-            }
-        }
-        for (float[] row : rows) {
-            newLabels.add(name);
-            newRows.add(row);
-        }
-        return new Gallery(newLabels, FloatMatrix.ofRows(embeddings.cols(), newRows), info);
-    }
-
     public static Gallery empty(int dimension, GalleryInfo info) {
         return new Gallery(List.of(), new FloatMatrix(0, dimension, new float[0]), info);
+    }
+
+    /** JSON as every gallery file is written: indented, UTF-8. */
+    static byte[] json(Object value) {
+        try {
+            return JSON.writeValueAsBytes(value);
+        } catch (JacksonException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
     }
 
     static String sha256(byte[] bytes) {
@@ -135,7 +160,8 @@ public record Gallery(List<String> labels, FloatMatrix embeddings, GalleryInfo i
         }
     }
 
-    static List<String> decodeLabels(byte[] json, String source) throws GalleryFormatException {
+    /** The JSON array of {@code labels.json}, its entries as found (checked one by one by the caller). */
+    static List<Object> decodeLabels(byte[] json, String source) throws GalleryFormatException {
         List<Object> raw;
         try {
             raw = JSON.readValue(json, new TypeReference<List<Object>>() { });
@@ -145,13 +171,7 @@ public record Gallery(List<String> labels, FloatMatrix embeddings, GalleryInfo i
         if (raw == null) {
             throw new GalleryFormatException(source + ": not a JSON array of names (null)");
         }
-        for (int i = 0; i < raw.size(); i++) {
-            if (!(raw.get(i) instanceof String s) || s.isBlank()) {
-                throw new GalleryFormatException(source + ": entry " + i + " is " + raw.get(i)
-                        + "; every label must be a non-empty string");
-            }
-        }
-        return raw.stream().map(String.class::cast).toList();
+        return raw;
     }
 
     static GalleryInfo decodeInfo(byte[] json, String source) throws GalleryFormatException {

@@ -3,22 +3,75 @@ package io.facerec.model.gallery;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A gallery in a local folder. Writes are atomic per file (temp file + rename). */
+/**
+ * A gallery in a local folder: what {@code face enroll} writes (the old format and its sidecar), and
+ * what {@code face recognize} reads, in the old format or laid out as the recognizer keeps it in S3 (a
+ * copy of {@code gallery/}, see {@link GalleryLayout}). Writes are atomic per file (temp file + rename).
+ */
 public final class GalleryFiles {
+    /** Local galleries are read whole into memory too; this is far above any real one. */
+    public static final long MAX_FILE_BYTES = 1L << 30;
+
     private GalleryFiles() {
     }
 
-    public static Gallery read(Path dir) throws IOException {
-        byte[] npy = readRequired(dir.resolve(Gallery.ENCODINGS));
-        byte[] labels = readRequired(dir.resolve(Gallery.LABELS));
-        Path info = dir.resolve(Gallery.INFO);
-        return Gallery.decode(npy, labels, Files.exists(info) ? Files.readAllBytes(info) : null, dir.toString());
+    /**
+     * The gallery in {@code dir}; rows that could not be used, and any other problem worth telling,
+     * are added to {@code problems}. Throws when there is nothing to match against.
+     */
+    public static Gallery read(Path dir, List<String> problems) throws IOException {
+        GalleryLayout.Combined c = GalleryLayout.read(objects(dir), MAX_FILE_BYTES).combine(null, 0);
+        if (c.gallery().isEmpty()) {
+            throw new GalleryFormatException(c.problems().isEmpty() ? dir + ": no gallery" : c.problems().get(0));
+        }
+        problems.addAll(c.problems());
+        return c.gallery().get();
+    }
+
+    /** The folder as {@link GalleryObjects}: names are relative paths, the ETag a file's SHA-256. */
+    public static GalleryObjects objects(Path dir) {
+        return new GalleryObjects() {
+            @Override
+            public String location() {
+                return dir.toString();
+            }
+
+            @Override
+            public java.util.Optional<Blob> get(String name, long maxBytes) throws IOException {
+                Path f = dir.resolve(name);
+                if (!Files.isRegularFile(f)) {
+                    return java.util.Optional.empty();
+                }
+                long size = Files.size(f);
+                if (size > maxBytes) {
+                    throw new GalleryFormatException(f + ": " + size + " bytes, over the limit of " + maxBytes);
+                }
+                byte[] bytes = Files.readAllBytes(f);
+                return java.util.Optional.of(new Blob(bytes, Gallery.sha256(bytes)));
+            }
+
+            @Override
+            public List<Entry> list(String prefix) throws IOException {
+                List<Entry> out = new ArrayList<>();
+                if (!Files.isDirectory(dir)) {
+                    return out;
+                }
+                try (var files = Files.walk(dir)) {
+                    for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                        String name = dir.relativize(f).toString().replace(java.io.File.separatorChar, '/');
+                        if (name.startsWith(prefix)) {
+                            out.add(new Entry(name, null, Files.size(f), Files.getLastModifiedTime(f).toInstant()));
+                        }
+                    }
+                }
+                return out;
+            }
+        };
     }
 
     /**
@@ -83,11 +136,4 @@ public final class GalleryFiles {
         }
     }
 
-    private static byte[] readRequired(Path file) throws IOException {
-        try {
-            return Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new GalleryFormatException(file + ": missing");
-        }
-    }
 }
