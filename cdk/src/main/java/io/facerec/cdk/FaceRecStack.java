@@ -95,9 +95,10 @@ public final class FaceRecStack extends Stack {
                                         .transitionAfter(Duration.days(p.archiveAfterDays())).build()))
                                 .expiration(Duration.days(p.expireAfterDays()))
                                 .noncurrentVersionExpiration(Duration.days(1)).build(),
-                        // gallery/ and enroll/ are never archived; old gallery versions stay a month for recovery
+                        // gallery/ and enroll/ are never archived; old gallery versions (replaced pointers, the
+                        // commits the recognizer deletes) stay a month for recovery, then go with their delete markers
                         LifecycleRule.builder().id("old-gallery-versions").prefix(RecognizerPermissions.GALLERY)
-                                .noncurrentVersionExpiration(Duration.days(30)).build(),
+                                .noncurrentVersionExpiration(Duration.days(30)).expiredObjectDeleteMarker(true).build(),
                         LifecycleRule.builder().id("abort-incomplete-uploads")
                                 .abortIncompleteMultipartUploadAfter(Duration.days(1)).build()))
                 .removalPolicy(keep).build();
@@ -141,10 +142,12 @@ public final class FaceRecStack extends Stack {
         ManagedPolicy recognizerPolicy = ManagedPolicy.Builder.create(this, "RecognizerPolicy")
                 .statements(RecognizerPermissions.recognizer(bucket, table, secret, logGroup))
                 .roles(List.of(role)).build();
-        for (String prefix : List.of(RecognizerPermissions.FRAMES, RecognizerPermissions.ENROLL, RecognizerPermissions.GALLERY)) {
+        for (String prefix : List.of(RecognizerPermissions.FRAMES, RecognizerPermissions.ENROLL, RecognizerPermissions.GALLERY,
+                RecognizerPermissions.GALLERY_COMMITS)) {
             Validations.of(recognizerPolicy).acknowledge(ack(objectWildcard(bucket, prefix),
                     "Object wildcards are confined to the prefixes the recognizer works on: frames/* and enroll/* "
-                            + "(read), gallery/* (read and write); object names are only known at run time."));
+                            + "(read), gallery/* (read and write), gallery/commits/* (delete); object names are only "
+                            + "known at run time."));
         }
 
         Map<String, String> env = new LinkedHashMap<>();

@@ -17,6 +17,8 @@ public final class RecognizerPermissions {
     public static final String FRAMES = "frames/";
     public static final String ENROLL = "enroll/";
     public static final String GALLERY = "gallery/";
+    /** Where the recognizer's gallery commits live; it removes the ones no pointer names any more. */
+    public static final String GALLERY_COMMITS = GALLERY + io.facerec.model.gallery.GalleryLayout.COMMITS;
 
     private RecognizerPermissions() {
     }
@@ -27,6 +29,8 @@ public final class RecognizerPermissions {
                 allow("ReadFramesAndEnrolmentPhotos", List.of("s3:GetObject"),
                         List.of(bucket.arnForObjects(FRAMES + "*"), bucket.arnForObjects(ENROLL + "*"))),
                 allow("ReadWriteGallery", List.of("s3:GetObject", "s3:PutObject"), List.of(bucket.arnForObjects(GALLERY + "*"))),
+                // superseded commits and dead writers' leftovers; never the pointer, nor the files a user copied in
+                allow("RemoveOldGalleryCommits", List.of("s3:DeleteObject"), List.of(bucket.arnForObjects(GALLERY_COMMITS + "*"))),
                 // enrolment lists a person's photos; and a missing gallery file answers 404 (not 403) only to a
                 // caller allowed to list. A GET or HEAD carries no prefix, so an s3:prefix condition would turn
                 // those 404s into 403s: the IAM contract test (cdk tests) holds this grant to both uses

@@ -46,6 +46,9 @@ class FaceRecStackTest {
                         Match.objectLike(Map.of("Id", "archive-then-expire-frames", "Prefix", "frames/", "Status", "Enabled",
                                 "ExpirationInDays", 365,
                                 "Transitions", List.of(Map.of("StorageClass", "GLACIER", "TransitionInDays", 30)))),
+                        Match.objectLike(Map.of("Id", "old-gallery-versions", "Prefix", "gallery/", "Status", "Enabled",
+                                "NoncurrentVersionExpiration", Map.of("NoncurrentDays", 30),
+                                "ExpiredObjectDeleteMarker", true)),
                         Match.objectLike(Map.of("Id", "abort-incomplete-uploads",
                                 "AbortIncompleteMultipartUpload", Map.of("DaysAfterInitiation", 1)))))))));
         String rules = json.toString();
