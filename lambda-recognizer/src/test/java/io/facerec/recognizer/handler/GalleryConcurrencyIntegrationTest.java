@@ -379,9 +379,10 @@ class GalleryConcurrencyIntegrationTest {
         assertTrue(first > 0 && first < lin.size(), first + " photos embedded before the deadline");
         assertEquals(first, kept, "the work done before the deadline is kept");
 
-        // the retry, with time enough: only the photos not done yet are fetched and embedded
+        // Lambda's retry, in another container (nothing of the first one's memory), with time enough:
+        // only the photos not done yet are fetched and embedded
         fetched.set(0);
-        invoke(h, last, lin.get(lin.size() - 1).length, 600_000);
+        invoke(container(prefix, slow, clock), last, lin.get(lin.size() - 1).length, 600_000);
         assertEquals(lin.size() - first, fetched.get(), "the retry did not redo the first invocation's photos");
         assertOneRowPerPhoto(gallery(prefix), Map.of("deadline", lin));
     }
