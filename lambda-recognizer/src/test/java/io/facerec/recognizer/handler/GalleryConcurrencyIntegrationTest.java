@@ -11,6 +11,8 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import io.facerec.loopback.Dynalite;
 import io.facerec.loopback.ResultTableSchema;
 import io.facerec.loopback.S3Server;
+import io.facerec.loopback.sdkcalls.ProductRole;
+import io.facerec.loopback.sdkcalls.SdkCallRecorder;
 import io.facerec.model.gallery.Gallery;
 import io.facerec.model.gallery.GalleryLayout;
 import io.facerec.model.result.ResultKeys;
@@ -83,6 +85,10 @@ class GalleryConcurrencyIntegrationTest {
     }
 
     static RecognizerConfig config(String prefix) {
+        return RecognizerConfig.from(env(prefix));
+    }
+
+    static Map<String, String> env(String prefix) {
         Map<String, String> env = new HashMap<>();
         env.put("RESULTS_TABLE", TABLE);
         env.put("GALLERY_BUCKET", BUCKET);
@@ -90,12 +96,22 @@ class GalleryConcurrencyIntegrationTest {
         env.put("GALLERY_REFRESH_S", "0");
         env.put("AWS_ENDPOINT_URL_S3", s3Server.endpoint().toString());
         env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString());
-        return RecognizerConfig.from(env);
+        return env;
+    }
+
+    /** The calls of the product's own clients are recorded for the IAM contract (cdk tests). */
+    static SdkCallRecorder recorder(String prefix) {
+        return SdkCallRecorder.forTest(ProductRole.RECOGNIZER, GalleryConcurrencyIntegrationTest.class, env(prefix));
+    }
+
+    /** A product client of the S3 server: what a container's S3Client is. */
+    static S3Client productS3(String prefix) {
+        return s3Server.client(recorder(prefix));
     }
 
     /** One Lambda container: its own clients' view of S3 (hooked), engine and caches. */
     static RecognizerHandler container(String prefix, S3Client client, Clock clock) {
-        return new RecognizerHandler(Recognizer.create(config(prefix), client, ddb, arn -> {
+        return new RecognizerHandler(Recognizer.create(config(prefix), client, dynalite.client(recorder(prefix)), arn -> {
             throw new AssertionError("no secret in this test");
         }, clock));
     }
@@ -282,7 +298,7 @@ class GalleryConcurrencyIntegrationTest {
         CountDownLatch held = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicBoolean holding = new AtomicBoolean(true);
-        RecognizerHandler stale = container(prefix, HookedS3.wrap(s3Server.client(), (op, req) -> {
+        RecognizerHandler stale = container(prefix, HookedS3.wrap(productS3(prefix), (op, req) -> {
             String key = HookedS3.key(req);
             if (op.equals("putObject") && key != null && key.startsWith(prefix) && holding.getAndSet(false)) {
                 held.countDown();
@@ -291,7 +307,7 @@ class GalleryConcurrencyIntegrationTest {
         }), Clock.systemUTC());
         List<RecognizerHandler> containers = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            containers.add(container(prefix, s3Server.client(), Clock.systemUTC()));
+            containers.add(container(prefix, productS3(prefix), Clock.systemUTC()));
         }
         ExecutorService side = Executors.newSingleThreadExecutor();
         try (Lambda lambda = new Lambda(containers)) {
@@ -362,7 +378,7 @@ class GalleryConcurrencyIntegrationTest {
         // each photo takes a second of this container's time; the invocation has six
         MutableClock clock = new MutableClock(System.currentTimeMillis());
         AtomicInteger fetched = new AtomicInteger();
-        S3Client slow = HookedS3.wrap(s3Server.client(), (op, req) -> {
+        S3Client slow = HookedS3.wrap(productS3(prefix), (op, req) -> {
             String key = HookedS3.key(req);
             if (op.startsWith("getObject") && key != null && key.startsWith("enroll/")) {
                 fetched.incrementAndGet();
@@ -440,7 +456,7 @@ class GalleryConcurrencyIntegrationTest {
         // the gallery at every step of every write
         java.util.concurrent.Semaphore writing = new java.util.concurrent.Semaphore(0);
         java.util.concurrent.Semaphore looked = new java.util.concurrent.Semaphore(0);
-        RecognizerHandler writer = container(prefix, HookedS3.wrap(s3Server.client(), (op, req) -> {
+        RecognizerHandler writer = container(prefix, HookedS3.wrap(productS3(prefix), (op, req) -> {
             String key = HookedS3.key(req);
             if (op.equals("putObject") && key != null && key.startsWith(prefix)) {
                 writing.release();
@@ -496,11 +512,11 @@ class GalleryConcurrencyIntegrationTest {
     void writerKilledBetweenItsDataAndItsCommitLeavesTheGalleryWhole() throws Exception {
         String prefix = "gallery-killed/";
         Map<String, byte[]> people = sixPeople();
-        RecognizerHandler healthy = container(prefix, s3Server.client(), Clock.systemUTC());
+        RecognizerHandler healthy = container(prefix, productS3(prefix), Clock.systemUTC());
         put("enroll/k0/photo.jpg", people.get("p0"));
         invoke(healthy, "enroll/k0/photo.jpg", people.get("p0").length, 60_000);
 
-        RecognizerHandler dying = container(prefix, HookedS3.wrap(s3Server.client(), (op, req) -> {
+        RecognizerHandler dying = container(prefix, HookedS3.wrap(productS3(prefix), (op, req) -> {
             if (op.equals("putObject") && (prefix + "gallery.json").equals(HookedS3.key(req))) {
                 throw new Killed();
             }

@@ -7,6 +7,8 @@ import com.amazonaws.services.lambda.runtime.events.S3Event;
 import io.facerec.loopback.Dynalite;
 import io.facerec.loopback.ResultTableSchema;
 import io.facerec.loopback.S3Server;
+import io.facerec.loopback.sdkcalls.ProductRole;
+import io.facerec.loopback.sdkcalls.SdkCallRecorder;
 import io.facerec.model.frame.FrameKey;
 import io.facerec.model.gallery.FloatMatrix;
 import io.facerec.model.gallery.Gallery;
@@ -66,6 +68,10 @@ class GalleryInputIntegrationTest {
     }
 
     static RecognizerConfig config(Map<String, String> overrides) {
+        return RecognizerConfig.from(env(overrides));
+    }
+
+    static Map<String, String> env(Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>();
         env.put("RESULTS_TABLE", TABLE);
         env.put("GALLERY_BUCKET", BUCKET);
@@ -73,11 +79,20 @@ class GalleryInputIntegrationTest {
         env.put("AWS_ENDPOINT_URL_S3", s3Server.endpoint().toString());
         env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString());
         env.putAll(overrides);
-        return RecognizerConfig.from(env);
+        return env;
+    }
+
+    /** The calls of the product's own clients are recorded for the IAM contract (cdk tests). */
+    static SdkCallRecorder recorder(Map<String, String> overrides) {
+        return SdkCallRecorder.forTest(ProductRole.RECOGNIZER, GalleryInputIntegrationTest.class, env(overrides));
+    }
+
+    static RecognizerHandler handler(Map<String, String> overrides) {
+        return handler(overrides, s3Server.client(recorder(overrides)));
     }
 
     static RecognizerHandler handler(Map<String, String> overrides, S3Client client) {
-        return new RecognizerHandler(Recognizer.create(config(overrides), client, ddb, arn -> {
+        return new RecognizerHandler(Recognizer.create(config(overrides), client, dynalite.client(recorder(overrides)), arn -> {
             throw new AssertionError("no secret in this test");
         }, Clock.systemUTC()));
     }
@@ -114,7 +129,7 @@ class GalleryInputIntegrationTest {
 
     @Test
     void folderNamesThatDifferOnlyInUnicodeFormAreOnePerson() throws Exception {
-        RecognizerHandler h = handler(Map.of("GALLERY_PREFIX", "gallery-nfc/"), s3);
+        RecognizerHandler h = handler(Map.of("GALLERY_PREFIX", "gallery-nfc/"));
         String composed = "Jos\u00e9 Mar\u00eda";
         String decomposed = "Jose\u0301 Mari\u0301a";
         byte[] a = photo("face_recognition/images/kit_harington/john1.jpeg");
@@ -128,7 +143,7 @@ class GalleryInputIntegrationTest {
 
     @Test
     void reservedAndControlCharacterNamesAreRefusedAndCostNoOtherRecord() throws Exception {
-        RecognizerHandler h = handler(Map.of("GALLERY_PREFIX", "gallery-names/"), s3);
+        RecognizerHandler h = handler(Map.of("GALLERY_PREFIX", "gallery-names/"));
         byte[] face = photo("face_recognition/images/joe_biden/biden.jpg");
         List<String> keys = List.of("enroll/Desconocido/a.jpg", "enroll/bad\u0007name/b.jpg", "enroll/unknown/c.jpg",
                 "enroll/fine/d.jpg");
@@ -156,7 +171,8 @@ class GalleryInputIntegrationTest {
         // the photo is replaced by a far larger one between the folder listing and the fetch
         boolean[] swapped = {false};
         RecognizerHandler h = handler(Map.of("GALLERY_PREFIX", "gallery-cap/", "MAX_FRAME_BYTES", "200000"),
-                HookedS3.wrap(s3Server.client(), (op, req) -> {
+                HookedS3.wrap(s3Server.client(recorder(Map.of("GALLERY_PREFIX", "gallery-cap/", "MAX_FRAME_BYTES", "200000"))),
+                        (op, req) -> {
                     if (op.startsWith("getObject") && key.equals(HookedS3.key(req)) && !swapped[0]) {
                         swapped[0] = true;
                         put(key, big);
@@ -174,7 +190,7 @@ class GalleryInputIntegrationTest {
         byte[] npy = NpyCodec.write(new FloatMatrix(100, 512, new float[100 * 512]));
         put(prefix + "encodings.npy", npy);
         put(prefix + "labels.json", ("[" + "\"ana\",".repeat(99) + "\"ana\"]").getBytes(StandardCharsets.UTF_8));
-        RecognizerHandler h = handler(Map.of("GALLERY_PREFIX", prefix, "MAX_GALLERY_BYTES", "100000"), s3);
+        RecognizerHandler h = handler(Map.of("GALLERY_PREFIX", prefix, "MAX_GALLERY_BYTES", "100000"));
         String key = frameKey("huge");
         byte[] face = photo("face_recognition/images/joe_biden/biden.jpg");
         put(key, face);
@@ -196,7 +212,7 @@ class GalleryInputIntegrationTest {
         System.arraycopy(biden, 0, rows, 512, 512);
         put(prefix + "encodings.npy", NpyCodec.write(new FloatMatrix(2, 512, rows)));
         put(prefix + "labels.json", "[\"Desconocido\", \"joe_biden\"]".getBytes(StandardCharsets.UTF_8));
-        RecognizerHandler h = handler(Map.of("GALLERY_PREFIX", prefix), s3);
+        RecognizerHandler h = handler(Map.of("GALLERY_PREFIX", prefix));
         String key = frameKey("badlabel");
         byte[] face = photo("face_recognition/images/joe_biden/biden2.jpg");
         put(key, face);
