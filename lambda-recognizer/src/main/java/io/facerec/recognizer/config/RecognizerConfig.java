@@ -34,7 +34,8 @@ public record RecognizerConfig(
         Optional<URI> s3Endpoint,
         Optional<URI> dynamoDbEndpoint,
         Optional<Path> modelsDir,
-        long maxGalleryBytes) {
+        long maxGalleryBytes,
+        Duration controlRefresh) {
 
     public static final String DEFAULT_GALLERY_PREFIX = "gallery/";
     /** Per gallery object: about 130,000 rows of 512 float32 numbers. */
@@ -86,11 +87,12 @@ public record RecognizerConfig(
         Optional<URI> ddb = r.url("AWS_ENDPOINT_URL_DYNAMODB").or(() -> r.url("AWS_ENDPOINT_URL"));
         Optional<Path> models = r.optional("FACE_MODELS_DIR").map(Path::of);
         long maxGallery = r.whole("MAX_GALLERY_BYTES", DEFAULT_MAX_GALLERY_BYTES, 1, Integer.MAX_VALUE - 8);
+        int controlRefresh = r.integer("CONTROL_REFRESH_S", 5, 0, 3600);
         r.finish();
         EngineConfig engine = new EngineConfig(downscale, minFace, (float) minScore, (float) minQuality, maxPixels);
         return new RecognizerConfig(table, bucket, prefix, threshold, engine, maxBytes, webhook, secretArn, secret,
                 Duration.ofSeconds(cooldown), sendUnknown, Duration.ofMillis(timeoutMs), attempts, streams, ttlDays,
-                Duration.ofSeconds(refresh), s3, ddb, models, maxGallery);
+                Duration.ofSeconds(refresh), s3, ddb, models, maxGallery, Duration.ofSeconds(controlRefresh));
     }
 
     /** The threshold to match with: THRESHOLD when set, else the gallery's own, else the model default. */

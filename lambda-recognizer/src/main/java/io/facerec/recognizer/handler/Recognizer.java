@@ -4,6 +4,7 @@ import io.facerec.model.gallery.GalleryFormatException;
 import io.facerec.model.webhook.WebhookSigner;
 import io.facerec.recognizer.aws.AwsClients;
 import io.facerec.recognizer.config.RecognizerConfig;
+import io.facerec.recognizer.control.ControlStateReader;
 import io.facerec.recognizer.engine.FaceEngine;
 import io.facerec.recognizer.enrolment.EnrolmentService;
 import io.facerec.recognizer.gallery.GalleryCache;
@@ -76,7 +77,8 @@ public final class Recognizer {
         });
         FrameService frames = new FrameService(s3, engine, cache, store, webhook,
                 new FrameService.Settings(config.maxFrameBytes(), config.webhookCooldown(), config.webhookSendUnknown(),
-                        config.cameraStreamUrls()), clock);
+                        config.cameraStreamUrls()), clock,
+                new ControlStateReader(ddb, config.resultsTable(), config.controlRefresh(), clock));
         EnrolmentService enrol = new EnrolmentService(s3, engine, source, cache, store, config.maxFrameBytes(), clock);
         return new Recognizer(frames, enrol);
     }

@@ -1,5 +1,6 @@
 package io.facerec.recognizer.recognition;
 
+import io.facerec.model.control.ControlState;
 import io.facerec.model.frame.FrameKey;
 import io.facerec.model.frame.FrameMetadata;
 import io.facerec.model.match.FaceMatcher;
@@ -7,6 +8,7 @@ import io.facerec.model.match.Match;
 import io.facerec.model.result.FaceResult;
 import io.facerec.model.result.FrameResult;
 import io.facerec.model.webhook.WebhookPayload;
+import io.facerec.recognizer.control.ControlStateReader;
 import io.facerec.recognizer.engine.DetectedFace;
 import io.facerec.recognizer.engine.FaceEngine;
 import io.facerec.recognizer.engine.FrameAnalysis;
@@ -50,6 +52,7 @@ public final class FrameService {
     private final Optional<WebhookSender> webhook;
     private final Settings settings;
     private final Clock clock;
+    private final ControlStateReader control;
 
     /** Per-deployment choices the service needs. */
     public record Settings(long maxFrameBytes, Duration cooldown, boolean sendUnknown,
@@ -61,6 +64,13 @@ public final class FrameService {
 
     public FrameService(S3Client s3, FaceEngine engine, GalleryCache gallery, ResultStore store,
                         Optional<WebhookSender> webhook, Settings settings, Clock clock) {
+        this(s3, engine, gallery, store, webhook, settings, clock, ControlStateReader.fixed(ControlState.DEFAULT));
+    }
+
+    /** With the control record honoured: stopped means recorded, not analysed; its threshold decides. */
+    public FrameService(S3Client s3, FaceEngine engine, GalleryCache gallery, ResultStore store,
+                        Optional<WebhookSender> webhook, Settings settings, Clock clock, ControlStateReader control) {
+        this.control = control;
         this.s3 = s3;
         this.engine = engine;
         this.gallery = gallery;
@@ -77,6 +87,10 @@ public final class FrameService {
         Optional<FrameKey> parsed = FrameKey.parse(key);
         if (size > settings.maxFrameBytes()) {
             return recordTooLarge(size, frameId, parsed, key, bucket, versionId);
+        }
+        ControlState state = control.current();
+        if (!state.active()) {
+            return recordStopped(frameId, parsed, key, bucket, versionId);
         }
         byte[] bytes;
         GetObjectResponse response;
@@ -121,6 +135,9 @@ public final class FrameService {
                     Math.round(f.box().right()), Math.round(f.box().bottom()));
             if (g.matcher().isPresent()) {
                 Match m = g.matcher().get().match(f.embedding());
+                if (state.threshold() != null) {
+                    m = m.withThreshold(state.threshold());
+                }
                 faces.add(new FaceResult(m.label(), m.known(), m.similarity(), m.margin(), box, f.score(), f.quality()));
             } else {
                 faces.add(new FaceResult(null, false, 0, 0, box, f.score(), f.quality()));
@@ -132,7 +149,9 @@ public final class FrameService {
 
         List<FaceResult> toAnnounce = g.matcher().isEmpty() || webhook.isEmpty() ? List.of()
                 : faces.stream().filter(f -> f.known() || settings.sendUnknown()).toList();
-        if (!store.putFrame(result, toAnnounce.isEmpty() ? "none" : "pending")) {
+        boolean fresh = store.putFrame(result, toAnnounce.isEmpty() ? "none" : "pending");
+        store.countOnce(result, g.samples()); // idempotent: also completes a count an earlier delivery could not write
+        if (!fresh) {
             LOG.info("frame s3://{}/{} already recorded: duplicate delivery ignored", bucket, key);
             metrics.count("DuplicateDeliveries", 1);
             return Result.DUPLICATE;
@@ -214,6 +233,18 @@ public final class FrameService {
                 engine.modelId(), 0, null, "object is " + size + " bytes, over the limit of " + settings.maxFrameBytes());
         return store.putFrame(r, "none") ? Result.RECORDED_WITH_ERROR : Result.DUPLICATE;
     }
+
+    /** While recognition is stopped (POST /stop) a frame is recorded, not fetched nor analysed. */
+    private Result recordStopped(String frameId, Optional<FrameKey> parsed, String key, String bucket, String versionId) {
+        FrameKey k = parsed.orElseGet(() -> new FrameKey(cameraFromPath(key), clock.millis(), 0));
+        FrameResult r = new FrameResult(frameId, k.cameraId(), k.captureTime(), bucket, key, versionId, 0, 0, List.of(),
+                engine.modelId(), 0, null, STOPPED);
+        LOG.info("frame s3://{}/{} recorded without analysis: recognition is stopped", bucket, key);
+        return store.putFrame(r, "none") ? Result.SKIPPED : Result.DUPLICATE;
+    }
+
+    /** The error a frame received while recognition was stopped is recorded with. */
+    public static final String STOPPED = "not analysed: recognition was stopped (POST /api/start resumes it)";
 
     /** frames/&lt;camera&gt;/... when the rest of the key is not ours. */
     static String cameraFromPath(String key) {

@@ -45,6 +45,8 @@ public final class ResultStore {
                 sight.put("captureTime", s(ResultKeys.time(r.captureTime())));
                 sight.put("s3Key", s(r.key()));
                 sight.put("similarity", n(f.similarity()));
+                sight.put("margin", n(f.margin()));
+                sight.put("box", box(f.box()));
                 ttl(sight, r.captureTime());
                 ddb.putItem(b -> b.tableName(table).item(sight));
             }
@@ -90,6 +92,67 @@ public final class ResultStore {
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
+        }
+    }
+
+    /**
+     * Adds the frame's faces to the counters the results API's /stats reads, once per frame item
+     * however often the event is delivered: the frame item is claimed first ({@code counted}), and
+     * the claim is given back if the counters cannot be written, so the retry counts it. Only a
+     * process killed between the two writes loses the frame's counts (it is never counted twice).
+     * Frames without faces change no counter and cost nothing.
+     */
+    public void countOnce(FrameResult r, int gallerySamples) {
+        if (r.faces().isEmpty()) {
+            return;
+        }
+        Map<String, AttributeValue> frameKey = Map.of(ResultKeys.PK, s(ResultKeys.cameraPk(r.cameraId())),
+                ResultKeys.SK, s(ResultKeys.frameSk(r.captureTime(), r.frameId())));
+        try {
+            ddb.updateItem(b -> b.tableName(table).key(frameKey).updateExpression("SET counted = :t")
+                    .conditionExpression("attribute_exists(#pk) AND attribute_not_exists(counted)")
+                    .expressionAttributeNames(Map.of("#pk", ResultKeys.PK))
+                    .expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true))));
+        } catch (ConditionalCheckFailedException e) {
+            return; // counted by an earlier delivery
+        }
+        Map<String, Integer> perPerson = new java.util.TreeMap<>();
+        int unknown = 0;
+        for (FaceResult f : r.faces()) {
+            if (f.known()) {
+                perPerson.merge(f.label(), 1, Integer::sum);
+            } else {
+                unknown++;
+            }
+        }
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        StringBuilder add = new StringBuilder("ADD #faces :faces, #unknown :unknown");
+        names.put("#faces", ResultKeys.STATS_FACES);
+        names.put("#unknown", ResultKeys.STATS_UNKNOWN);
+        values.put(":faces", n(r.faces().size()));
+        values.put(":unknown", n(unknown));
+        int i = 0;
+        for (Map.Entry<String, Integer> e : perPerson.entrySet()) {
+            names.put("#p" + i, ResultKeys.STATS_PERSON + e.getKey());
+            values.put(":p" + i, n(e.getValue()));
+            add.append(", #p").append(i).append(" :p").append(i);
+            i++;
+        }
+        names.put("#samples", ResultKeys.STATS_GALLERY_SAMPLES);
+        values.put(":samples", n(gallerySamples));
+        String update = add + " SET #samples = :samples";
+        try {
+            ddb.updateItem(b -> b.tableName(table)
+                    .key(Map.of(ResultKeys.PK, s(ResultKeys.STATS_PK), ResultKeys.SK, s(ResultKeys.STATS_SK)))
+                    .updateExpression(update).expressionAttributeNames(names).expressionAttributeValues(values));
+        } catch (RuntimeException e) {
+            try {
+                ddb.updateItem(b -> b.tableName(table).key(frameKey).updateExpression("REMOVE counted"));
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
     }
 
@@ -170,9 +233,13 @@ public final class ResultStore {
         m.put("margin", n(f.margin()));
         m.put("score", n(f.score()));
         m.put("quality", n(f.quality()));
-        m.put("box", AttributeValue.fromM(Map.of("left", n(f.box().left()), "top", n(f.box().top()),
-                "right", n(f.box().right()), "bottom", n(f.box().bottom()))));
+        m.put("box", box(f.box()));
         return AttributeValue.fromM(m);
+    }
+
+    private static AttributeValue box(FaceResult.FaceBox b) {
+        return AttributeValue.fromM(Map.of("left", n(b.left()), "top", n(b.top()), "right", n(b.right()),
+                "bottom", n(b.bottom())));
     }
 
     static AttributeValue s(String v) {

@@ -8,6 +8,11 @@ package io.facerec.model.match;
 public record Match(String candidate, float similarity, float margin, boolean known) {
     public static final String UNKNOWN = "unknown";
 
+    /** The same match decided at another threshold (the control record's, set through the results API). */
+    public Match withThreshold(double threshold) {
+        return new Match(candidate, similarity, margin, candidate != null && similarity >= threshold);
+    }
+
     /** The name to show: the label when known, otherwise {@link #UNKNOWN}. */
     public String label() {
         return known ? candidate : UNKNOWN;

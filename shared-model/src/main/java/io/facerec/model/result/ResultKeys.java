@@ -16,6 +16,11 @@ import java.time.format.DateTimeFormatter;
  *       — a person's sightings over time.</li>
  *   <li>Enrolment status: {@code pk = ENROL#<name>}, {@code sk = STATUS}.</li>
  *   <li>Webhook cooldown: {@code pk = COOLDOWN#<camera>#<name>}, {@code sk = -}.</li>
+ *   <li>Counters of recorded faces, kept by the recognizer for the results API's /stats:
+ *       {@code pk = STATS}, {@code sk = ALL}; {@code faces}, {@code unknown}, and one number per
+ *       person named {@code P#<name>}. A frame item is counted once ({@code counted} on it).</li>
+ *   <li>Control record (recognition on/off, threshold, stream URL): {@code pk = CONTROL},
+ *       {@code sk = STATE}, see {@code io.facerec.model.control.ControlState}.</li>
  * </ul>
  * ISO-8601 UTC times with fixed millisecond width sort as strings in time order.
  */
@@ -29,6 +34,14 @@ public final class ResultKeys {
     public static final String PERSON_PK = "personPk";
     public static final String PERSON_SK = "personSk";
     public static final String TTL = "expiresAt";
+    public static final String STATS_PK = "STATS";
+    public static final String STATS_SK = "ALL";
+    public static final String STATS_FACES = "faces";
+    public static final String STATS_UNKNOWN = "unknown";
+    /** Prefix of the per-person counters' attribute names. */
+    public static final String STATS_PERSON = "P#";
+    /** The gallery rows the recognizer last matched a face against. */
+    public static final String STATS_GALLERY_SAMPLES = "gallerySamples";
 
     private static final DateTimeFormatter ISO_MILLIS =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
