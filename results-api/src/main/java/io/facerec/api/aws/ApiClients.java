@@ -1,0 +1,34 @@
+package io.facerec.api.aws;
+
+import java.net.URI;
+import java.util.Optional;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * Every AWS client the results API uses, built here once per container (the JDK's HTTP stack, no
+ * Apache or Netty to load at cold start). Everything else takes them through its constructor, so a
+ * recording client can be passed in.
+ */
+public final class ApiClients {
+    private ApiClients() {
+    }
+
+    public static DynamoDbClient dynamoDb(Optional<URI> endpoint) {
+        var b = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create());
+        endpoint.ifPresent(b::endpointOverride);
+        return b.build();
+    }
+
+    public static S3Client s3(Optional<URI> endpoint) {
+        var b = S3Client.builder().httpClient(UrlConnectionHttpClient.create());
+        endpoint.ifPresent(e -> b.endpointOverride(e).forcePathStyle(true));
+        return b.build();
+    }
+
+    public static SecretsManagerClient secrets() {
+        return SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+    }
+}
