@@ -119,7 +119,7 @@ public final class RegistrationService {
         }
         byte[] b;
         try {
-            b = Base64.getMimeDecoder().decode(data);
+            b = Base64.getDecoder().decode(data.replaceAll("\\s", ""));
         } catch (IllegalArgumentException ex) {
             throw ApiError.badRequest("image is not valid base64");
         }
