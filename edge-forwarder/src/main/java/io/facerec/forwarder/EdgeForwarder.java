@@ -4,6 +4,7 @@ import io.facerec.model.config.ConfigException;
 import io.facerec.forwarder.config.AwsAccess;
 import io.facerec.forwarder.config.ForwarderConfig;
 import io.facerec.forwarder.config.StreamUrl;
+import io.facerec.forwarder.control.ControlPoller;
 import io.facerec.forwarder.ingest.CameraReader;
 import io.facerec.forwarder.ingest.CameraStatus;
 import io.facerec.forwarder.ops.ForwarderMetrics;
@@ -55,6 +56,7 @@ public final class EdgeForwarder implements AutoCloseable {
     private final ForwarderMetrics metrics;
     private final S3Status s3Status;
     private volatile boolean stopping;
+    private ControlPoller control;
 
     public EdgeForwarder(ForwarderConfig config, S3Client s3, Clock clock) throws IOException {
         this.metrics = new ForwarderMetrics();
@@ -112,6 +114,14 @@ public final class EdgeForwarder implements AutoCloseable {
             String id = statuses.get(i).cameraId();
             threads.add(start(readers.get(i), "reader-" + id, id, "reader"));
             threads.add(start(uploaders.get(i), "uploader-" + id, id, "uploader"));
+        }
+        if (!config.controlPoll().isZero()) {
+            Map<String, CameraReader> byCamera = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < readers.size(); i++) {
+                byCamera.put(statuses.get(i).cameraId(), readers.get(i));
+            }
+            control = new ControlPoller(s3, config.bucket(), config.controlPoll(), byCamera);
+            threads.add(start(control, "control-poller", "-", "control poller"));
         }
         LOG.info("forwarding {} camera(s) to s3://{}/frames/ at up to {} frames/s each; health on {}:{}",
                 config.cameras().size(), config.bucket(), config.sampleFps(), config.healthBind().getHostAddress(),
@@ -186,6 +196,9 @@ public final class EdgeForwarder implements AutoCloseable {
     @Override
     public void close() {
         stopping = true;
+        if (control != null) {
+            control.stop();
+        }
         readers.forEach(CameraReader::stop);
         uploaders.forEach(FrameUploader::stop);
         for (Thread t : threads) {

@@ -47,7 +47,8 @@ public record ForwarderConfig(
         long maxFramePixels,
         InetAddress healthBind,
         int healthPort,
-        Duration cameraDownAfter) {
+        Duration cameraDownAfter,
+        Duration controlPoll) {
 
     public static final String VERSION = "0.1.0";
     static final Set<String> SCHEMES = Set.of("http", "https", "rtsp", "file");
@@ -124,7 +125,8 @@ public record ForwarderConfig(
                 r.whole("MAX_FRAME_PIXELS", 3840L * 2160, 4096, 100_000_000),
                 bind,
                 r.integer("HEALTH_PORT", 8080, 0, 65535),
-                Duration.ofSeconds(r.whole("CAMERA_DOWN_AFTER_S", 120, 1, 86_400)));
+                Duration.ofSeconds(r.whole("CAMERA_DOWN_AFTER_S", 120, 1, 86_400)),
+                Duration.ofSeconds(r.whole("CONTROL_POLL_S", 30, 0, 86_400)));
         r.finish();
         return c;
     }

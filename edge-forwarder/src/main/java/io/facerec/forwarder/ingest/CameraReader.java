@@ -40,7 +40,8 @@ public final class CameraReader implements Runnable {
     }
 
     private final String cameraId;
-    private final StreamUrl url;
+    private volatile StreamUrl url;
+    private volatile boolean retarget;
     private final Settings settings;
     private final FrameSink sink;
     private final ForwarderMetrics metrics;
@@ -75,6 +76,16 @@ public final class CameraReader implements Runnable {
         running = false;
     }
 
+    public StreamUrl url() {
+        return url;
+    }
+
+    /** Reads {@code next} from now on (the control record's stream_url): the current connection is dropped. */
+    public void retarget(StreamUrl next) {
+        url = next;
+        retarget = true;
+    }
+
     @Override
     public void run() {
         long backoff = FIRST_BACKOFF_MS;
@@ -82,20 +93,26 @@ public final class CameraReader implements Runnable {
         while (running) {
             long firstFrameAt = -1;
             FFmpegFrameGrabber g = null;
+            retarget = false;
+            StreamUrl target = url;
             try {
-                g = new FFmpegFrameGrabber(url.open());
-                configure(g);
+                g = new FFmpegFrameGrabber(target.open());
+                configure(g, target);
                 g.start(false);
                 status.up();
                 if (everConnected) {
                     metrics.reconnect(cameraId);
                 }
                 everConnected = true;
-                logOnce("connected", "camera {}: connected to {}", cameraId, url);
+                logOnce("connected:" + target, "camera {}: connected to {}", cameraId, target);
                 while (running) {
                     AVPacket p = g.grabPacket();
                     if (p == null) {
                         throw new IllegalStateException("stream ended");
+                    }
+                    if (retarget) {
+                        avcodec.av_packet_unref(p);
+                        throw new IllegalStateException("stream URL changed");
                     }
                     try {
                         int size = p.size();
@@ -135,6 +152,10 @@ public final class CameraReader implements Runnable {
             if (!running) {
                 break;
             }
+            if (retarget) {
+                backoff = FIRST_BACKOFF_MS;
+                continue; // a new URL is tried at once
+            }
             long wait = ThreadLocalRandom.current().nextLong(backoff / 2, backoff + 1);
             try {
                 sleeper.sleep(wait);
@@ -158,8 +179,8 @@ public final class CameraReader implements Runnable {
         }
     }
 
-    private void configure(FFmpegFrameGrabber g) {
-        String scheme = url.scheme();
+    private void configure(FFmpegFrameGrabber g, StreamUrl target) {
+        String scheme = target.scheme();
         long stallMicros = settings.stallTimeout().toMillis() * 1000;
         if (scheme.startsWith("http")) {
             g.setFormat("mpjpeg"); // the ESP32's multipart stream; the boundary comes from Content-Type
