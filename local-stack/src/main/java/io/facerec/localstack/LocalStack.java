@@ -1,5 +1,9 @@
 package io.facerec.localstack;
 
+import io.facerec.api.auth.ApiKeyAuthenticator;
+import io.facerec.api.config.ApiConfig;
+import io.facerec.api.handler.ResultsApi;
+import io.facerec.api.handler.ResultsApiHandler;
 import io.facerec.forwarder.EdgeForwarder;
 import io.facerec.forwarder.config.ForwarderConfig;
 import io.facerec.forwarder.simulator.SimulatedCamera;
@@ -40,7 +44,16 @@ public final class LocalStack implements AutoCloseable {
     /** Where things live and listen; port 0 takes any free port. */
     public record Settings(Path root, Path dataDir, int pagePort, int s3Port, int dynamoPort, int runtimePort,
                            int webhookPort, int cameraPort, int healthPort, String streamUrl, Path cameraFrames,
-                           double cameraFps, double sampleFps, boolean startCamera, String webhookCooldownSeconds) {
+                           double cameraFps, double sampleFps, boolean startCamera, String webhookCooldownSeconds,
+                           int apiPort, String apiCorsOrigins) {
+        /** As before the results API: it then listens on any free port. */
+        public Settings(Path root, Path dataDir, int pagePort, int s3Port, int dynamoPort, int runtimePort, int webhookPort,
+                        int cameraPort, int healthPort, String streamUrl, Path cameraFrames, double cameraFps,
+                        double sampleFps, boolean startCamera, String webhookCooldownSeconds) {
+            this(root, dataDir, pagePort, s3Port, dynamoPort, runtimePort, webhookPort, cameraPort, healthPort, streamUrl,
+                    cameraFrames, cameraFps, sampleFps, startCamera, webhookCooldownSeconds, 0, null);
+        }
+
         public static Settings fromEnvironment(Path root) {
             Map<String, String> e = System.getenv();
             return new Settings(root, Path.of(e.getOrDefault("LOCAL_DATA_DIR", root.resolve("data").toString())),
@@ -49,7 +62,7 @@ public final class LocalStack implements AutoCloseable {
                     port(e, "HEALTH_PORT", 8082), e.get("STREAM_URL"),
                     Path.of(e.getOrDefault("CAMERA_FRAMES", root.resolve("../shared/testdata/face_recognition/video/frames_5fps").toString())),
                     Double.parseDouble(e.getOrDefault("CAMERA_FPS", "5")), Double.parseDouble(e.getOrDefault("SAMPLE_FPS", "1")),
-                    true, e.getOrDefault("WEBHOOK_COOLDOWN_S", "30"));
+                    true, e.getOrDefault("WEBHOOK_COOLDOWN_S", "30"), port(e, "API_PORT", 5001), e.get("API_CORS_ORIGINS"));
         }
 
         private static int port(Map<String, String> e, String key, int def) {
@@ -77,6 +90,7 @@ public final class LocalStack implements AutoCloseable {
     private final WebhookReceiver receiver;
     private final LambdaRuntimeApi runtime;
     private final LocalPage page;
+    private final LocalResultsApi api;
     private final String secret;
     private final List<String> cameras = new ArrayList<>();
     private SimulatedCamera camera;
@@ -90,7 +104,7 @@ public final class LocalStack implements AutoCloseable {
         this.settings = s;
         this.hooks = hooks;
         for (int p : new int[] {s.pagePort(), s.s3Port(), s.dynamoPort(), s.runtimePort(), s.webhookPort(),
-            s.streamUrl() == null ? s.cameraPort() : 0, s.healthPort()}) {
+            s.streamUrl() == null ? s.cameraPort() : 0, s.healthPort(), s.apiPort()}) {
             requireFree(p);
         }
         Files.createDirectories(s.dataDir());
@@ -110,6 +124,8 @@ public final class LocalStack implements AutoCloseable {
             receiver = track(WebhookReceiver.start(secret, s.webhookPort()));
             track(new RecognizerProcess(recognizerJar(s.root()), s.root().resolve("local-stack/target/ric-lib"),
                     hooks.recognizerClasspath(), recognizerEnv(), s.dataDir().resolve("logs/recognizer.log")));
+            api = track(new LocalResultsApi(s.apiPort(), new ResultsApiHandler(ResultsApi.create(ApiConfig.from(apiEnv()), ddb, s3,
+                    ApiKeyAuthenticator.none(), Clock.systemUTC())), LocalResultsApi.origins(s.apiCorsOrigins())));
             cameras.add(CAMERA);
             page = track(new LocalPage(s.pagePort(), s3, ddb, receiver, runtime, BUCKET, TABLE, cameras,
                     s.dataDir().resolve("enroll-inbox")));
@@ -147,6 +163,7 @@ public final class LocalStack implements AutoCloseable {
         env.put("MOTION_THRESHOLD", "0.01");
         env.put("KEEPALIVE_S", "10");
         env.put("HEALTH_PORT", Integer.toString(settings.healthPort()));
+        env.put("CONTROL_POLL_S", "2");
         // a client of its own, as on an edge box
         S3Client forwarderS3 = track(s3Server.client(hooks.forwarderInterceptors().toArray(ExecutionInterceptor[]::new)));
         forwarder = track(new EdgeForwarder(ForwarderConfig.from(env), forwarderS3, Clock.systemUTC()));
@@ -172,10 +189,24 @@ public final class LocalStack implements AutoCloseable {
         env.put("FACIAL_RECOGNITION_WEBHOOK_SECRET", secret);
         env.put("CAMERA_STREAM_URLS", CAMERA + "=" + (settings.streamUrl() == null ? "simulated" : settings.streamUrl()));
         env.put("GALLERY_REFRESH_S", "2");
+        env.put("CONTROL_REFRESH_S", "1");
         env.put("WEBHOOK_COOLDOWN_S", settings.webhookCooldownSeconds());
         env.put("OPT_OUT_TRACKING", "true");
         env.put("LOG_LEVEL", "INFO");
         env.putAll(hooks.recognizerEnvironment());
+        return env;
+    }
+
+    /** The results API on loopback: the same table and bucket; photos may come from this machine's servers. */
+    private Map<String, String> apiEnv() {
+        Map<String, String> env = new HashMap<>();
+        env.put("RESULTS_TABLE", TABLE);
+        env.put("GALLERY_BUCKET", BUCKET);
+        env.put("REGISTER_ALLOW_HTTP", "true");
+        env.put("REGISTER_ALLOW_PRIVATE_HOSTS", "true");
+        String stream = settings.streamUrl() != null ? settings.streamUrl()
+                : settings.cameraPort() > 0 ? "http://127.0.0.1:" + settings.cameraPort() + "/stream" : "";
+        env.put("STREAM_URL", stream);
         return env;
     }
 
@@ -230,6 +261,11 @@ public final class LocalStack implements AutoCloseable {
         return runtime;
     }
 
+    /** The results API's base, as NEXT_PUBLIC_FACIAL_API_URL takes it. */
+    public String apiUrl() {
+        return api.url();
+    }
+
     public String pageUrl() {
         return "http://127.0.0.1:" + page.port() + "/";
     }
@@ -243,6 +279,7 @@ public final class LocalStack implements AutoCloseable {
                 + " (access key " + S3Server.ACCESS_KEY + ", secret " + S3Server.SECRET_KEY + ")");
         System.out.println("  DynamoDB:        " + dynalite.endpoint() + "  table " + TABLE);
         System.out.println("  webhook receiver:" + receiver.url());
+        System.out.println("  results API:     " + apiUrl() + "  (NEXT_PUBLIC_FACIAL_API_URL; loopback only, no key)");
         System.out.println("  Lambda runtime:  127.0.0.1:" + runtime.port() + "  (recognizer log: "
                 + settings.dataDir().resolve("logs/recognizer.log") + ")");
         System.out.println("  enrol someone:   put photos in " + settings.dataDir().resolve("enroll-inbox") + "/<name>/, or upload on the page");
