@@ -196,9 +196,14 @@ public final class FaceRecStack extends Stack {
         bucket.addEventNotification(EventType.OBJECT_REMOVED, toRecognizer,
                 NotificationKeyFilter.builder().prefix(RecognizerPermissions.ENROLL).build());
 
-        // ---- the forwarder's identity: put frames, nothing else
+        // ---- the results API the Next.js app calls
+        ResultsApiParameters apiParams = ResultsApiParameters.from(k -> getNode().tryGetContext(k));
+        new ResultsHttpApi(this, "ResultsApi", p, apiParams, bucket, table,
+                ResultsHttpApi.code(apiParams, getNode().tryGetContext("placeholderCode") != null));
+
+        // ---- the forwarder's identity: put frames, read the control record's copy
         ManagedPolicy forwarderPolicy = ManagedPolicy.Builder.create(this, "ForwarderPolicy")
-                .description("Edge forwarder: may only put frames under frames/. Attach to the EC2 role, or to the "
+                .description("Edge forwarder: may only put frames under frames/ and read control/state.json. Attach to the EC2 role, or to the "
                         + "identity a LAN box uses (IAM Roles Anywhere profile or a dedicated IAM user).")
                 .statements(RecognizerPermissions.forwarder(bucket)).build();
         Validations.of(forwarderPolicy).acknowledge(ack(objectWildcard(bucket, RecognizerPermissions.FRAMES),
@@ -302,7 +307,11 @@ public final class FaceRecStack extends Stack {
 
     /** The granular IAM5 finding for {@code bucket/prefix*}, as cdk-nag names it. */
     private String objectWildcard(Bucket bucket, String prefix) {
-        String logicalId = getLogicalId((software.amazon.awscdk.CfnElement) bucket.getNode().getDefaultChild());
+        return objectWildcard(this, bucket, prefix);
+    }
+
+    static String objectWildcard(Construct scope, Bucket bucket, String prefix) {
+        String logicalId = Stack.of(scope).getLogicalId((software.amazon.awscdk.CfnElement) bucket.getNode().getDefaultChild());
         return "AwsSolutions-IAM5[Resource::<" + logicalId + ".Arn>/" + prefix + "*]";
     }
 

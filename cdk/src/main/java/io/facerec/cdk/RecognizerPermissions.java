@@ -36,13 +36,18 @@ public final class RecognizerPermissions {
                 // those 404s into 403s: the IAM contract test (cdk tests) holds this grant to both uses
                 allow("ListBucket", List.of("s3:ListBucket"), List.of(bucket.getBucketArn())),
                 allow("WriteResults", List.of("dynamodb:PutItem", "dynamodb:UpdateItem"), List.of(table.getTableArn())),
+                // the control record the results API writes: recognition on/off and the threshold
+                ResultsApiPermissions.leadingKeys("ReadControlRecord", List.of("dynamodb:GetItem"), table.getTableArn(),
+                        List.of(io.facerec.model.control.ControlState.PK)),
                 allow("ReadWebhookSecret", List.of("secretsmanager:GetSecretValue"), List.of(secret.getSecretArn())));
         // sending failed events to the queue is granted by CDK with the on-failure destination
     }
 
-    /** The forwarder may put frames, and nothing else. */
+    /** The forwarder may put frames and read the control record's copy (a new stream URL), nothing else. */
     public static List<PolicyStatement> forwarder(IBucket bucket) {
-        return List.of(allow("PutFrames", List.of("s3:PutObject"), List.of(bucket.arnForObjects(FRAMES + "*"))));
+        return List.of(allow("PutFrames", List.of("s3:PutObject"), List.of(bucket.arnForObjects(FRAMES + "*"))),
+                allow("ReadControlRecordCopy", List.of("s3:GetObject"),
+                        List.of(bucket.arnForObjects(ResultsApiPermissions.CONTROL_OBJECT))));
     }
 
     static PolicyStatement allow(String sid, List<String> actions, List<String> resources) {

@@ -68,7 +68,7 @@ class FaceRecStackTest {
                         "NEXTJS_WEBHOOK_URL", "https://app.example.com/api/facial-recognition/webhook",
                         "RESULT_TTL_DAYS", "30", "WEBHOOK_SECRET_ARN", Match.anyValue(),
                         "RESULTS_TABLE", Match.anyValue(), "GALLERY_BUCKET", Match.anyValue()))))));
-        dev.resourceCountIs("AWS::Lambda::Alias", 1);
+        dev.resourceCountIs("AWS::Lambda::Alias", 2); // the recognizer's and the results API's
         dev.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Match.objectLike(Map.of(
                 "MaximumRetryAttempts", 2, "MaximumEventAgeInSeconds", 21600,
                 "DestinationConfig", Map.of("OnFailure", Map.of("Destination", Match.objectLike(Map.of(
@@ -116,7 +116,7 @@ class FaceRecStackTest {
     }
 
     @Test
-    void forwarderMayOnlyPutFrames() {
+    void forwarderMayOnlyPutFramesAndReadTheControlRecordCopy() {
         dev.hasResourceProperties("AWS::IAM::Role", Match.objectLike(Map.of("AssumeRolePolicyDocument",
                 Match.objectLike(Map.of("Statement", List.of(Match.objectLike(Map.of(
                         "Principal", Map.of("Service", "ec2.amazonaws.com"), "Action", "sts:AssumeRole"))))),
@@ -125,7 +125,11 @@ class FaceRecStackTest {
                 "Version", "2012-10-17",
                 "Statement", List.of(Map.of("Sid", "PutFrames", "Effect", "Allow", "Action", "s3:PutObject",
                         "Resource", Map.of("Fn::Join", List.of("", List.of(
-                                Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("Frames.*"), "Arn")), "/frames/*")))))))));
+                                Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("Frames.*"), "Arn")), "/frames/*")))),
+                        Map.of("Sid", "ReadControlRecordCopy", "Effect", "Allow", "Action", "s3:GetObject",
+                        "Resource", Map.of("Fn::Join", List.of("", List.of(
+                                Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("Frames.*"), "Arn")),
+                                "/control/state.json")))))))));
         dev.resourceCountIs("AWS::IAM::InstanceProfile", 1);
     }
 
@@ -157,6 +161,37 @@ class FaceRecStackTest {
         t.hasResourceProperties("AWS::S3::Bucket", Match.objectLike(Map.of("LifecycleConfiguration", Map.of("Rules",
                 Match.arrayWith(List.of(Match.objectLike(Map.of("ExpirationInDays", 90,
                         "Transitions", List.of(Map.of("StorageClass", "GLACIER", "TransitionInDays", 7))))))))));
+    }
+
+    @Test
+    void resultsApiIsALeanSnapStartFunctionBehindAThrottledLoggedHttpApi() {
+        Template t = Synth.template(Map.of("appOrigin", "https://app.example.com", "apiRateLimit", "7", "apiBurstLimit", "9"));
+        t.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Runtime", "java25", "Handler", ResultsHttpApi.HANDLER,
+                "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("API_KEY_SECRET_ARN", Match.anyValue(),
+                        "RESULTS_TABLE", Match.anyValue(), "GALLERY_BUCKET", Match.anyValue()))))));
+        t.hasResourceProperties("AWS::ApiGatewayV2::Api", Match.objectLike(Map.of("ProtocolType", "HTTP",
+                "CorsConfiguration", Match.objectLike(Map.of("AllowOrigins", List.of("https://app.example.com"),
+                        "AllowHeaders", List.of("Authorization", "Content-Type"))))));
+        for (String method : List.of("GET", "POST", "PUT")) {
+            t.hasResourceProperties("AWS::ApiGatewayV2::Route", Map.of("RouteKey", method + " /api/{proxy+}",
+                    "ApiId", Match.anyValue(), "Target", Match.anyValue(), "AuthorizationType", "NONE"));
+        }
+        t.resourceCountIs("AWS::ApiGatewayV2::Route", 3);
+        t.hasResourceProperties("AWS::ApiGatewayV2::Stage", Match.objectLike(Map.of("StageName", "$default",
+                "DefaultRouteSettings", Match.objectLike(Map.of("ThrottlingRateLimit", 7, "ThrottlingBurstLimit", 9)),
+                "AccessLogSettings", Match.objectLike(Map.of("DestinationArn", Match.anyValue(),
+                        "Format", Match.stringLikeRegexp(".*requestId.*status.*"))))));
+        t.hasResourceProperties("AWS::ApiGatewayV2::Integration", Match.objectLike(Map.of(
+                "IntegrationUri", Map.of("Ref", Match.stringLikeRegexp("ResultsApiLive.*")))));
+        var stage = t.findResources("AWS::ApiGatewayV2::Stage").values().iterator().next().toString();
+        assertFalse(stage.toLowerCase(java.util.Locale.ROOT).contains("authorization"), "the key never reaches the access log");
+        // without an app origin, no browser may call it directly
+        Synth.template(Map.of()).hasResourceProperties("AWS::ApiGatewayV2::Api",
+                Match.objectLike(Map.of("CorsConfiguration", Match.absent())));
+        var bad = assertThrows(IllegalArgumentException.class, () -> Synth.template(Map.of("appOrigin", "https://app.example.com/path")));
+        assertTrue(bad.getMessage().contains("appOrigin must be an origin"), bad.getMessage());
     }
 
     @Test

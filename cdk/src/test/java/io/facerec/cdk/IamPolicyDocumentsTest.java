@@ -28,7 +28,7 @@ class IamPolicyDocumentsTest {
     static final Set<String> STAR_ONLY = Set.of("ecr:GetAuthorizationToken", "cloudwatch:PutMetricData");
     static final List<String> EXPECTED = List.of("cloudwatch-policy.json", "ec2-deploy-policy.json",
             "ec2-trust-policy.json", "ecr-policy.json", "forwarder-policy.json", "recognizer-policy.json",
-            "s3-backup-policy.json");
+            "results-api-policy.json", "s3-backup-policy.json");
     static JsonNode template;
 
     @BeforeAll
@@ -93,6 +93,11 @@ class IamPolicyDocumentsTest {
     @Test
     void recognizerDocumentGrantsExactlyWhatTheStackGrants() throws Exception {
         assertEquals(grantsOfDocument("recognizer-policy.json"), grantsOfRole("RecognizerRole"));
+    }
+
+    @Test
+    void resultsApiDocumentGrantsExactlyWhatTheStackGrants() throws Exception {
+        assertEquals(grantsOfDocument("results-api-policy.json"), grantsOfRole("ResultsApiRole"));
     }
 
     @Test

@@ -28,7 +28,9 @@ final class StackDeployment {
             "TableName", new String[] {"Ref", "Results"},
             "WebhookSecretArn", new String[] {"Ref", "WebhookSecret"},
             "RecognizerLogGroup", new String[] {"Ref", "RecognizerLogs"},
-            "FailureQueueName", new String[] {"QueueName", "RecognizerFailures"});
+            "FailureQueueName", new String[] {"QueueName", "RecognizerFailures"},
+            "ResultsApiKeySecretArn", new String[] {"Ref", "ResultsApiApiKey"},
+            "ResultsApiLogGroup", new String[] {"Ref", "ResultsApiLogs"});
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(\\w+)}");
 
     private final JsonNode template;
