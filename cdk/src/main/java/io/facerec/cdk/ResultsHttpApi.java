@@ -9,6 +9,7 @@ import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegration;
 import software.amazon.awscdk.services.apigateway.AccessLogFormat;
@@ -132,9 +133,10 @@ public final class ResultsHttpApi extends Construct {
                 "Every route is authorised inside the function: a bearer key from Secrets Manager compared in constant "
                         + "time, 401 otherwise. An API Gateway authorizer would add a second invocation per call."));
 
-        CfnOutput.Builder.create(this, "Url").value(api.getApiEndpoint() + "/api")
+        // stack-level outputs, so their names carry no construct hash
+        CfnOutput.Builder.create(Stack.of(this), "ResultsApiUrl").value(api.getApiEndpoint() + "/api")
                 .description("The results API: the Next.js app's server forwards to it (README, The results API)").build();
-        CfnOutput.Builder.create(this, "KeySecretArn").value(key.getSecretArn())
+        CfnOutput.Builder.create(Stack.of(this), "ResultsApiKeySecretArn").value(key.getSecretArn())
                 .description("The results API key (read it with the AWS CLI; keep it server-side)").build();
         stage.getNode().addDependency(accessLogs);
     }

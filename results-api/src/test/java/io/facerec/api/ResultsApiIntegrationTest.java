@@ -18,7 +18,6 @@ import io.facerec.model.frame.FrameKey;
 import io.facerec.model.result.ResultKeys;
 import io.facerec.recognizer.config.RecognizerConfig;
 import io.facerec.recognizer.handler.Recognizer;
-import io.facerec.recognizer.recognition.FrameService;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -224,7 +223,7 @@ class ResultsApiIntegrationTest {
             assertFalse(get("/api/status").get("active").asBoolean());
             String key = frame("barack_obama/obama2.jpg");
             Map<String, AttributeValue> item = frameItem(key);
-            assertEquals(FrameService.STOPPED, item.get("error").s(), "recorded, not analysed");
+            assertEquals(ControlState.NOT_ANALYSED, item.get("error").s(), "recorded, not analysed");
             assertEquals("0", item.get("faceCount").n());
             assertEquals(latestBefore, get("/api/latest"));
             assertEquals(statsBefore, get("/api/stats"));

@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * query stops at the faces asked for, at {@code lookbackDays} days, or at {@code maxItemsRead} items.
  */
 public final class ResultReader {
-    /** Items per page of a filtered query (frames without faces are read and dropped). */
+    /** Items per page of a filtered query at most (frames without faces are read and dropped). */
     static final int PAGE = 100;
 
     private final DynamoDbClient ddb;
@@ -80,7 +80,7 @@ public final class ResultReader {
                         .projectionExpression("captureTime, faces")
                         .expressionAttributeNames(Map.of("#pk", ResultKeys.DAY_PK))
                         .expressionAttributeValues(Map.of(":pk", s(ResultKeys.dayPk(day)), ":zero", AttributeValue.fromN("0")))
-                        .scanIndexForward(false).limit(Math.min(PAGE, maxItemsRead - read))
+                        .scanIndexForward(false).limit(pageSize(limit - out.size(), maxItemsRead - read))
                         .exclusiveStartKey(start).build();
                 QueryResponse r = ddb.query(q);
                 read += r.scannedCount() == null ? r.count() : r.scannedCount();
@@ -93,13 +93,18 @@ public final class ResultReader {
         return out.size() > limit ? out.subList(0, limit) : out;
     }
 
+    /** Twice the faces still wanted (most frames have one), so /latest reads a handful of items, not a page of 100. */
+    static int pageSize(int wanted, int budget) {
+        return Math.max(1, Math.min(Math.min(PAGE, budget), Math.max(10, wanted * 2)));
+    }
+
     /** The newest {@code limit} sightings of any of {@code labels} (the spellings of one name), newest first. */
     public List<Face> personFaces(Collection<String> labels, int limit) {
         List<Face> out = new ArrayList<>();
         for (String label : labels) {
             QueryResponse r = ddb.query(b -> b.tableName(table).indexName(ResultKeys.BY_PERSON)
                     .keyConditionExpression("#pk = :pk")
-                    .projectionExpression("captureTime, similarity, box, sk")
+                    .projectionExpression("captureTime, similarity, box")
                     .expressionAttributeNames(Map.of("#pk", ResultKeys.PERSON_PK))
                     .expressionAttributeValues(Map.of(":pk", s(ResultKeys.personPk(label))))
                     .scanIndexForward(false).limit(limit));

@@ -36,6 +36,8 @@ public record ControlState(
     public static final String ATTRIBUTE = "state";
     /** The forwarder's copy. */
     public static final String S3_KEY = "control/state.json";
+    /** The error a frame received while recognition was stopped is recorded with. */
+    public static final String NOT_ANALYSED = "not analysed: recognition was stopped (POST /api/start resumes it)";
     public static final ControlState DEFAULT = new ControlState(true, null, null, null, 0, null);
     private static final ObjectMapper JSON = new ObjectMapper();
 
