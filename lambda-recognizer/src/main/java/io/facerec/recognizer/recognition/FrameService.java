@@ -238,13 +238,10 @@ public final class FrameService {
     private Result recordStopped(String frameId, Optional<FrameKey> parsed, String key, String bucket, String versionId) {
         FrameKey k = parsed.orElseGet(() -> new FrameKey(cameraFromPath(key), clock.millis(), 0));
         FrameResult r = new FrameResult(frameId, k.cameraId(), k.captureTime(), bucket, key, versionId, 0, 0, List.of(),
-                engine.modelId(), 0, null, STOPPED);
+                engine.modelId(), 0, null, ControlState.NOT_ANALYSED);
         LOG.info("frame s3://{}/{} recorded without analysis: recognition is stopped", bucket, key);
         return store.putFrame(r, "none") ? Result.SKIPPED : Result.DUPLICATE;
     }
-
-    /** The error a frame received while recognition was stopped is recorded with. */
-    public static final String STOPPED = "not analysed: recognition was stopped (POST /api/start resumes it)";
 
     /** frames/&lt;camera&gt;/... when the rest of the key is not ours. */
     static String cameraFromPath(String key) {
