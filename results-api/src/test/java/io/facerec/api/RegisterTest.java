@@ -97,7 +97,7 @@ class RegisterTest {
             ex.getResponseBody().write(t);
             ex.close();
         });
-        images.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+        images.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         images.start();
         local = transport(Map.of("REGISTER_ALLOW_HTTP", "true", "REGISTER_ALLOW_PRIVATE_HOSTS", "true",
                 "REGISTER_MAX_IMAGE_BYTES", "2048", "REGISTER_FETCH_TIMEOUT_MS", "800"));
