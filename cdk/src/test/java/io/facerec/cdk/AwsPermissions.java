@@ -160,7 +160,8 @@ final class AwsPermissions {
 
     private List<Permission> dynamoDb(RecordedCall c) {
         List<Permission> out = new ArrayList<>();
-        Map<String, String> ctx = context(c, "ReturnValues", "dynamodb:ReturnValues", "Select", "dynamodb:Select");
+        Map<String, String> ctx = context(c, "ReturnValues", "dynamodb:ReturnValues", "Select", "dynamodb:Select",
+                io.facerec.loopback.sdkcalls.SdkCallRecorder.LEADING_KEY, "dynamodb:LeadingKeys");
         switch (c.operation()) {
             case "GetItem", "PutItem", "UpdateItem", "DeleteItem", "DescribeTable" ->
                     out.add(p("dynamodb:" + c.operation(), table(c.member("TableName")), ctx));

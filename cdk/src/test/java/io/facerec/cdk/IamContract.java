@@ -28,7 +28,7 @@ import java.util.TreeMap;
  * name theirs in {@link Role#deployedSettings()}.
  */
 final class IamContract {
-    /** Actions the Lambda service performs with the recognizer's execution role; the code never calls them. */
+    /** Actions the Lambda service performs with a function's execution role; the code never calls them. */
     static final String LAMBDA_LOGS = "The Lambda service writes the function's logs to its log group with the execution "
             + "role; the code only prints, it never calls CloudWatch Logs.";
     static final String LAMBDA_ON_FAILURE = "The Lambda service sends an event that failed every attempt to the on-failure "
@@ -62,8 +62,14 @@ final class IamContract {
                     + "with a clear message; its put-only policy makes S3 answer 403 for the real bucket, which "
                     + "EdgeForwarder.checkBucket accepts, and a missing bucket still answers 404."));
 
-    /** Every role under contract. The archiver and the results API join here. */
-    static final List<Role> ROLES = List.of(RECOGNIZER, FORWARDER);
+    static final Role RESULTS_API = new Role(ProductRole.RESULTS_API, List.of("results-api"),
+            "ResultsApiRole", "results-api-policy.json", Map.of(),
+            Map.of("logs:CreateLogStream arn:aws:logs:${Region}:${AccountId}:log-group:${ResultsApiLogGroup}:*", LAMBDA_LOGS,
+                    "logs:PutLogEvents arn:aws:logs:${Region}:${AccountId}:log-group:${ResultsApiLogGroup}:*", LAMBDA_LOGS),
+            Map.of());
+
+    /** Every role under contract. The archiver joins here. */
+    static final List<Role> ROLES = List.of(RECOGNIZER, FORWARDER, RESULTS_API);
 
     /** The outcome: what is wrong (empty when the contract holds) and a readable account of it all. */
     record Verdict(List<String> problems, String report) {

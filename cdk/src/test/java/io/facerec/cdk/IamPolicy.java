@@ -239,7 +239,8 @@ final class IamPolicy {
         return Pattern.compile(re.toString(), Pattern.DOTALL).matcher(value).matches();
     }
 
-    private static void checkOperator(String operator) {
+    private static void checkOperator(String qualified) {
+        String operator = unqualified(qualified);
         String base = operator.endsWith("IfExists") ? operator.substring(0, operator.length() - "IfExists".length()) : operator;
         if (!STRING_OPERATORS.contains(base) || (operator.endsWith("IfExists") && base.equals("Null"))) {
             throw new IllegalArgumentException("condition operator " + operator + " is not one the contract evaluates ("
@@ -253,14 +254,19 @@ final class IamPolicy {
             return true;
         }
         for (var op : condition.properties()) {
-            String operator = op.getKey();
+            String operator = unqualified(op.getKey());
+            // the context holds one value per key: ForAllValues holds when the key is absent, ForAnyValue does not
+            boolean forAll = op.getKey().startsWith("ForAllValues:");
+            boolean forAny = op.getKey().startsWith("ForAnyValue:");
             boolean ifExists = operator.endsWith("IfExists");
             String base = ifExists ? operator.substring(0, operator.length() - "IfExists".length()) : operator;
             for (var key : op.getValue().properties()) {
                 String actual = lookup(context, key.getKey());
                 List<String> expected = strings(key.getValue());
                 boolean holds;
-                if (base.equals("Null")) {
+                if (actual == null && (forAll || forAny)) {
+                    holds = forAll;
+                } else if (base.equals("Null")) {
                     holds = expected.stream().anyMatch(e -> Boolean.parseBoolean(e) == (actual == null));
                 } else if (actual == null) {
                     // a key the request does not carry: only IfExists and the negated operators hold
@@ -282,6 +288,13 @@ final class IamPolicy {
             }
         }
         return true;
+    }
+
+    /** The operator without its set qualifier (ForAllValues:, ForAnyValue:), for multivalued keys such as dynamodb:LeadingKeys. */
+    private static String unqualified(String operator) {
+        int colon = operator.indexOf(':');
+        String q = colon < 0 ? "" : operator.substring(0, colon);
+        return q.equals("ForAllValues") || q.equals("ForAnyValue") ? operator.substring(colon + 1) : operator;
     }
 
     /** Condition keys are case-insensitive. */

@@ -14,6 +14,8 @@ import io.facerec.api.handler.ResultsApiHandler;
 import io.facerec.loopback.Dynalite;
 import io.facerec.loopback.ResultTableSchema;
 import io.facerec.loopback.S3Server;
+import io.facerec.loopback.sdkcalls.ProductRole;
+import io.facerec.loopback.sdkcalls.SdkCallRecorder;
 import io.facerec.model.gallery.DescriptorFile;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -128,7 +130,9 @@ class RegisterTest {
         env.put("RESULTS_TABLE", "reg-results");
         env.put("GALLERY_BUCKET", BUCKET);
         env.putAll(overrides);
-        return new HandlerTransport(new ResultsApiHandler(ResultsApi.create(ApiConfig.from(env), ddb, s3,
+        var calls = SdkCallRecorder.forTest(ProductRole.RESULTS_API, RegisterTest.class, env);
+        return new HandlerTransport(new ResultsApiHandler(ResultsApi.create(ApiConfig.from(env), dynalite.client(calls),
+                s3Server.client(calls),
                 new ApiKeyAuthenticator(() -> KEY, Duration.ZERO, Clock.systemUTC()), Clock.systemUTC())));
     }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.facerec.api.auth.ApiKeyAuthenticator;
 import io.facerec.api.config.ApiConfig;
 import io.facerec.api.handler.ResultsApi;
 import io.facerec.api.handler.ResultsApiHandler;
@@ -13,6 +12,9 @@ import io.facerec.loopback.Dynalite;
 import io.facerec.loopback.FaceTestData;
 import io.facerec.loopback.ResultTableSchema;
 import io.facerec.loopback.S3Server;
+import io.facerec.loopback.SecretsManagerServer;
+import io.facerec.loopback.sdkcalls.ProductRole;
+import io.facerec.loopback.sdkcalls.SdkCallRecorder;
 import io.facerec.model.control.ControlState;
 import io.facerec.model.frame.FrameKey;
 import io.facerec.model.result.ResultKeys;
@@ -23,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,7 @@ class ResultsApiIntegrationTest {
     static final AtomicLong seq = new AtomicLong();
     static Path photos;
     static S3Server s3Server;
+    static SecretsManagerServer secrets;
     static Dynalite dynalite;
     static S3Client s3;
     static DynamoDbClient ddb;
@@ -79,8 +81,13 @@ class ResultsApiIntegrationTest {
         recognizer = Recognizer.create(RecognizerConfig.from(env), s3, ddb, arn -> {
             throw new AssertionError("no Secrets Manager here");
         }, Clock.systemUTC());
-        api = new HandlerTransport(new ResultsApiHandler(ResultsApi.create(ApiConfig.from(env()), ddb, s3,
-                new ApiKeyAuthenticator(() -> KEY, Duration.ZERO, Clock.systemUTC()), Clock.systemUTC())));
+        // the API as deployed: its key from Secrets Manager; its own clients, recorded for the IAM contract
+        secrets = SecretsManagerServer.start();
+        Map<String, String> apiEnv = env();
+        apiEnv.put("API_KEY_SECRET_ARN", secrets.create("results-api-key", KEY));
+        var calls = SdkCallRecorder.forTest(ProductRole.RESULTS_API, ResultsApiIntegrationTest.class, apiEnv);
+        api = new HandlerTransport(new ResultsApiHandler(ResultsApi.create(ApiConfig.from(apiEnv), dynalite.client(calls),
+                s3Server.client(calls), secrets.client(calls), Clock.systemUTC())));
         enrol("Barack Obama", "barack_obama/obama.jpg");
         enrol("Barack Obama", "barack_obama/obama1.jpg");
         enrol("joe_biden", "joe_biden/biden.jpg");
@@ -88,7 +95,7 @@ class ResultsApiIntegrationTest {
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {dynalite, s3Server}) {
+        for (AutoCloseable c : new AutoCloseable[] {secrets, dynalite, s3Server}) {
             if (c != null) {
                 c.close();
             }

@@ -9,7 +9,8 @@ import java.util.List;
  */
 public enum ProductRole {
     RECOGNIZER("recognizer", List.of("GALLERY_BUCKET", "GALLERY_PREFIX", "RESULTS_TABLE", "WEBHOOK_SECRET_ARN")),
-    FORWARDER("forwarder", List.of("S3_BUCKET"));
+    FORWARDER("forwarder", List.of("S3_BUCKET")),
+    RESULTS_API("results-api", List.of("GALLERY_BUCKET", "RESULTS_TABLE", "API_KEY_SECRET_ARN"));
 
     private final String id;
     private final List<String> settings;

@@ -51,6 +51,8 @@ import software.amazon.awssdk.core.util.SdkAutoConstructMap;
  * recorded: a map is recorded as its keys.
  */
 public final class SdkCallRecorder implements ExecutionInterceptor {
+    /** The recorded request member holding a DynamoDB item call's partition key value. */
+    public static final String LEADING_KEY = "LeadingKey";
     static final String FILE_ENV = "FACEREC_SDK_CALLS_FILE";
     static final String ROLE_ENV = "FACEREC_SDK_CALLS_ROLE";
     static final String SOURCE_ENV = "FACEREC_SDK_CALLS_SOURCE";
@@ -171,13 +173,35 @@ public final class SdkCallRecorder implements ExecutionInterceptor {
         line.put("settings", settings);
         line.put("service", attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME));
         line.put("operation", attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
-        line.put("request", request instanceof SdkPojo p ? members(p) : Map.of());
+        Map<String, Object> members = request instanceof SdkPojo p ? members(p) : Map.of();
+        String leadingKey = leadingKey(request);
+        if (leadingKey != null) {
+            members = new TreeMap<>(members);
+            members.put(LEADING_KEY, leadingKey);
+        }
+        line.put("request", members);
         line.put("status", status);
         line.put("errorCode", errorCode);
         line.put("exception", exception);
         StringBuilder b = new StringBuilder();
         json(b, line);
         sink.write(b.toString());
+    }
+
+    /**
+     * A single-item DynamoDB call's partition key value ({@code ResultKeys.PK}, not a secret), recorded
+     * as the member {@value #LEADING_KEY}: IAM checks it as {@code dynamodb:LeadingKeys}.
+     */
+    static String leadingKey(Object request) {
+        java.util.Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> key = switch (request) {
+            case software.amazon.awssdk.services.dynamodb.model.GetItemRequest r -> r.key();
+            case software.amazon.awssdk.services.dynamodb.model.PutItemRequest r -> r.item();
+            case software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest r -> r.key();
+            case software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest r -> r.key();
+            case null, default -> null;
+        };
+        var v = key == null ? null : key.get(io.facerec.model.result.ResultKeys.PK);
+        return v == null ? null : v.s();
     }
 
     static Map<String, String> settingsOf(Collection<String> names, Map<String, String> env) {

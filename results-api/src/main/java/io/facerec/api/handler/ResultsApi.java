@@ -50,12 +50,17 @@ public final class ResultsApi {
     public static ResultsApi fromEnvironment() {
         ApiConfig config = ApiConfig.fromEnvironment();
         LOG.info("starting with {}", config);
-        Supplier<String> key = config.apiKeySecretArn().<Supplier<String>>map(arn -> {
-            SecretsManagerClient sm = ApiClients.secrets();
-            return () -> sm.getSecretValue(b -> b.secretId(arn)).secretString();
-        }).orElse(() -> config.apiKey().orElseThrow());
         return create(config, ApiClients.dynamoDb(config.dynamoDbEndpoint()), ApiClients.s3(config.s3Endpoint()),
-                new ApiKeyAuthenticator(key, config.apiKeyRefresh(), Clock.systemUTC()), Clock.systemUTC());
+                config.apiKeySecretArn().isPresent() ? ApiClients.secrets() : null, Clock.systemUTC());
+    }
+
+    /** The key from Secrets Manager ({@code API_KEY_SECRET_ARN}, through {@code secrets}) or from {@code API_KEY}. */
+    public static ResultsApi create(ApiConfig config, DynamoDbClient ddb, S3Client s3, SecretsManagerClient secrets,
+                                    Clock clock) {
+        Supplier<String> key = config.apiKeySecretArn().<Supplier<String>>map(
+                arn -> () -> secrets.getSecretValue(b -> b.secretId(arn)).secretString())
+                .orElse(() -> config.apiKey().orElseThrow(() -> new IllegalStateException("no API key configured")));
+        return create(config, ddb, s3, new ApiKeyAuthenticator(key, config.apiKeyRefresh(), clock), clock);
     }
 
     public static ResultsApi create(ApiConfig config, DynamoDbClient ddb, S3Client s3, ApiKeyAuthenticator auth,
