@@ -82,8 +82,13 @@ public final class ControlPoller implements Runnable {
             if (e.statusCode() == 304) {
                 return;
             }
-            problem(e.statusCode() == 403 ? "no permission to read s3://" + bucket + "/" + ControlState.S3_KEY
-                    + ": stream URL changes from the API do not reach this forwarder" : "control record unreadable: HTTP " + e.statusCode());
+            if (e.statusCode() == 403) {
+                // without s3:ListBucket (which this identity has no need of) S3 answers 403 for an absent object too
+                quiet("s3://" + bucket + "/" + ControlState.S3_KEY + " not readable (not written yet, or this identity "
+                        + "may not read it): streams stay as configured here");
+                return;
+            }
+            problem("control record unreadable: HTTP " + e.statusCode());
             return;
         } catch (IllegalArgumentException e) {
             problem(e.getMessage());
@@ -125,6 +130,13 @@ public final class ControlPoller implements Runnable {
             LOG.info("camera {}: stream URL changed by the control record (revision {}) to {}", camera, state.revision(),
                     stream);
             reader.retarget(stream);
+        }
+    }
+
+    private void quiet(String p) {
+        if (!p.equals(lastProblem)) {
+            LOG.info(p);
+            lastProblem = p;
         }
     }
 
