@@ -1,19 +1,19 @@
 package io.facerec.localstack;
 
+import io.facerec.loopback.S3VersionIds;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Locale;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * S3 event notifications as AWS delivers them to Lambda (eventVersion 2.1), for the same keys the
- * CDK stack subscribes: ObjectCreated for {@code frames/**.jpg} and {@code enroll/}, ObjectRemoved
- * for {@code enroll/}. Keys are URL-encoded as S3 encodes them ('+' for a space).
+ * S3 event notifications as AWS delivers them to Lambda (eventVersion 2.1) from a versioned bucket,
+ * for the same keys the CDK stack subscribes: ObjectCreated for {@code frames/**.jpg} and
+ * {@code enroll/}, ObjectRemoved for {@code enroll/}. Keys are URL-encoded as S3 encodes them ('+'
+ * for a space). A created object carries size, eTag (unquoted), versionId and sequencer; a delete,
+ * which on a versioned bucket only adds a delete marker, carries the marker's versionId and a
+ * sequencer.
  */
 public final class S3Events {
-    private static final AtomicLong SEQUENCER = new AtomicLong(System.currentTimeMillis());
-
     private S3Events() {
     }
 
@@ -28,11 +28,18 @@ public final class S3Events {
         return URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/");
     }
 
-    public static String json(String eventName, String bucket, String key, long size, String etag) {
-        String object = eventName.startsWith("ObjectRemoved")
-                ? String.format(Locale.ROOT, "{\"key\":\"%s\",\"sequencer\":\"%016X\"}", encodeKey(key), SEQUENCER.incrementAndGet())
-                : String.format(Locale.ROOT, "{\"key\":\"%s\",\"size\":%d,\"eTag\":\"%s\",\"sequencer\":\"%016X\"}",
-                        encodeKey(key), size, etag == null ? "" : etag.replace("\"", ""), SEQUENCER.incrementAndGet());
+    public static String created(String eventName, String bucket, String key, long size, String eTag, String versionId) {
+        return record(eventName, bucket, "{\"key\":\"" + encodeKey(key) + "\",\"size\":" + size + ",\"eTag\":\""
+                + eTag.replace("\"", "") + "\",\"versionId\":\"" + versionId + "\",\"sequencer\":\""
+                + S3VersionIds.nextSequencer() + "\"}");
+    }
+
+    public static String deleteMarkerCreated(String bucket, String key, String markerVersionId) {
+        return record("ObjectRemoved:DeleteMarkerCreated", bucket, "{\"key\":\"" + encodeKey(key) + "\",\"versionId\":\""
+                + markerVersionId + "\",\"sequencer\":\"" + S3VersionIds.nextSequencer() + "\"}");
+    }
+
+    private static String record(String eventName, String bucket, String object) {
         return "{\"Records\":[{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\",\"awsRegion\":\"us-east-1\","
                 + "\"eventTime\":\"" + Instant.now() + "\",\"eventName\":\"" + eventName + "\","
                 + "\"userIdentity\":{\"principalId\":\"local\"},\"requestParameters\":{\"sourceIPAddress\":\"127.0.0.1\"},"

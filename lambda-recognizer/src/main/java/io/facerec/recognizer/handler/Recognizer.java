@@ -83,8 +83,12 @@ public final class Recognizer {
         return new Recognizer(frames, enrol);
     }
 
-    /** One S3 event record, as the handler passes it on. */
-    public record Record(String eventName, String bucket, String encodedKey, String versionId, long size) {
+    /**
+     * One S3 event record, as the handler passes it on: the key still URL-encoded; versionId, eTag
+     * (unquoted) and sequencer as a versioned bucket sends them, null when absent.
+     */
+    public record Record(String eventName, String bucket, String encodedKey, String versionId, String eTag,
+                         String sequencer, long size) {
     }
 
     /** Counts per outcome, and the records that deserve a retry of the whole event. */
@@ -117,7 +121,8 @@ public final class Recognizer {
                         enrolment.rebuild(r.bucket(), key, deadline);
                         enrolled++;
                     } else if (isFrame(key) && r.eventName().startsWith("ObjectCreated")) {
-                        switch (frames.process(r.bucket(), key, r.versionId(), r.size(), deadline, metrics)) {
+                        switch (frames.process(new FrameService.FrameObject(r.bucket(), key, r.eTag(), r.versionId(), r.size()),
+                                deadline, metrics)) {
                             case RECORDED -> frameCount++;
                             case DUPLICATE -> dups++;
                             case RECORDED_WITH_ERROR -> errors++;

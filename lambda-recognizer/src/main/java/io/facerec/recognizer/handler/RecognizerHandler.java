@@ -37,10 +37,9 @@ public final class RecognizerHandler implements RequestHandler<S3Event, Map<Stri
                     continue;
                 }
                 var o = r.getS3().getObject();
-                // unversioned buckets send no versionId, the console's test event an empty one
-                String version = o.getVersionId() == null || o.getVersionId().isBlank() ? null : o.getVersionId();
                 records.add(new Recognizer.Record(String.valueOf(r.getEventName()), r.getS3().getBucket().getName(),
-                        o.getKey(), version, o.getSizeAsLong() == null ? 0 : o.getSizeAsLong()));
+                        o.getKey(), blankToNull(o.getVersionId()), blankToNull(o.geteTag()), blankToNull(o.getSequencer()),
+                        o.getSizeAsLong() == null ? 0 : o.getSizeAsLong()));
             }
         }
         long remaining = context == null ? 60_000 : context.getRemainingTimeInMillis();
@@ -56,6 +55,11 @@ public final class RecognizerHandler implements RequestHandler<S3Event, Map<Stri
         out.put("enrolments", s.enrolments());
         out.put("skipped", s.skipped());
         return out;
+    }
+
+    /** Unversioned buckets send no versionId, the console's test event an empty one. */
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 
     /** Makes Lambda retry the event. */

@@ -35,6 +35,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * One uploaded frame: fetch it, find and match its faces, record the result, announce the faces.
@@ -80,13 +81,21 @@ public final class FrameService {
         this.clock = clock;
     }
 
-    public Result process(String bucket, String key, String versionId, long size, long deadlineMillis,
-                          RecognizerMetrics metrics) {
+    /**
+     * The object an event names: its key decoded, its eTag unquoted (null when the event has none),
+     * the event's versionId (kept for reference, never read by) and size.
+     */
+    public record FrameObject(String bucket, String key, String eTag, String versionId, long size) {
+    }
+
+    public Result process(FrameObject o, long deadlineMillis, RecognizerMetrics metrics) {
         long t0 = System.nanoTime();
-        String frameId = frameId(bucket, key, versionId);
+        String bucket = o.bucket();
+        String key = o.key();
+        String versionId = o.versionId();
         Optional<FrameKey> parsed = FrameKey.parse(key);
-        if (size > settings.maxFrameBytes()) {
-            return recordTooLarge(size, frameId, parsed, key, bucket, versionId);
+        if (o.eTag() != null && o.size() > settings.maxFrameBytes()) {
+            return recordTooLarge(o.size(), frameId(bucket, key, o.eTag()), parsed, key, bucket, versionId, o.eTag());
         }
         ControlState state = control.current();
         if (!state.active()) {
@@ -94,26 +103,41 @@ public final class FrameService {
         }
         byte[] bytes;
         GetObjectResponse response;
+        // read by key, held to the event's content by If-Match: reading by versionId would need
+        // s3:GetObjectVersion, and the eTag is what makes a frame the same frame
         try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> {
             b.bucket(bucket).key(key);
-            if (versionId != null) {
-                b.versionId(versionId);
+            if (o.eTag() != null) {
+                b.ifMatch("\"" + o.eTag() + "\"");
             }
         })) {
             response = in.response();
+            String eTag = unquote(response.eTag());
             // the event's size can be absent: the response's length decides before anything is read
             Long length = response.contentLength();
             if (length != null && length > settings.maxFrameBytes()) {
                 in.abort();
-                return recordTooLarge(length, frameId, parsed, key, bucket, versionId);
+                return recordTooLarge(length, frameId(bucket, key, eTag), parsed, key, bucket, versionId, eTag);
             }
             bytes = in.readAllBytes();
         } catch (NoSuchKeyException e) {
             LOG.warn("frame s3://{}/{} is gone (deleted before it was processed): skipped", bucket, key);
             return Result.SKIPPED;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412) {
+                // overwritten with other bytes since the event: that content raised its own event,
+                // which records it; this event's content is no longer at the key
+                LOG.warn("frame s3://{}/{} no longer holds the content of this event (eTag {}): skipped, the newer "
+                        + "content is recorded from its own event", bucket, key, o.eTag());
+                metrics.count("FramesOverwritten", 1);
+                return Result.SKIPPED;
+            }
+            throw e;
         } catch (IOException e) {
             throw SdkClientException.create("reading s3://" + bucket + "/" + key + " failed", e);
         }
+        String eTag = unquote(response.eTag());
+        String frameId = frameId(bucket, key, eTag);
         // no look-up first: duplicates are rare, and the conditional put below catches them
         FrameMetadata meta = metadata(response.metadata(), parsed, key, response);
 
@@ -123,7 +147,7 @@ public final class FrameService {
         } catch (ImageDecodeException e) {
             LOG.warn("frame unusable: {}", e.getMessage());
             metrics.count("FramesUnreadable", 1);
-            FrameResult r = new FrameResult(frameId, meta.cameraId(), meta.captureTime(), bucket, key, versionId, 0, 0,
+            FrameResult r = new FrameResult(frameId, meta.cameraId(), meta.captureTime(), bucket, key, versionId, eTag, 0, 0,
                     List.of(), engine.modelId(), elapsedMs(t0), null, e.getMessage());
             return store.putFrame(r, "none") ? Result.RECORDED_WITH_ERROR : Result.DUPLICATE;
         }
@@ -143,7 +167,7 @@ public final class FrameService {
                 faces.add(new FaceResult(null, false, 0, 0, box, f.score(), f.quality()));
             }
         }
-        FrameResult result = new FrameResult(frameId, meta.cameraId(), meta.captureTime(), bucket, key, versionId,
+        FrameResult result = new FrameResult(frameId, meta.cameraId(), meta.captureTime(), bucket, key, versionId, eTag,
                 analysis.width(), analysis.height(), faces, engine.modelId(), elapsedMs(t0),
                 g.problem().orElse(null), null);
 
@@ -227,9 +251,9 @@ public final class FrameService {
 
     /** An object over MAX_FRAME_BYTES is recorded with the reason, never downloaded whole. */
     private Result recordTooLarge(long size, String frameId, Optional<FrameKey> parsed, String key, String bucket,
-                                  String versionId) {
+                                  String versionId, String eTag) {
         FrameKey k = parsed.orElseGet(() -> new FrameKey(cameraFromPath(key), clock.millis(), 0));
-        FrameResult r = new FrameResult(frameId, k.cameraId(), k.captureTime(), bucket, key, versionId, 0, 0, List.of(),
+        FrameResult r = new FrameResult(frameId, k.cameraId(), k.captureTime(), bucket, key, versionId, eTag, 0, 0, List.of(),
                 engine.modelId(), 0, null, "object is " + size + " bytes, over the limit of " + settings.maxFrameBytes());
         return store.putFrame(r, "none") ? Result.RECORDED_WITH_ERROR : Result.DUPLICATE;
     }
@@ -252,15 +276,22 @@ public final class FrameService {
         return "unknown";
     }
 
-    /** Stable for one object version: the idempotency key of the frame and its deliveries. */
-    static String frameId(String bucket, String key, String versionId) {
+    /**
+     * Stable for one content at one key: the idempotency key of the frame and its deliveries. A re-put
+     * of the same bytes (a new version on a versioned bucket) has the same eTag, so the same id.
+     */
+    static String frameId(String bucket, String key, String eTag) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(
-                    (bucket + "\n" + key + "\n" + (versionId == null ? "" : versionId)).getBytes(StandardCharsets.UTF_8));
+                    (bucket + "\n" + key + "\n" + (eTag == null ? "" : eTag)).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d, 0, 12);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    static String unquote(String eTag) {
+        return eTag == null ? null : eTag.replace("\"", "");
     }
 
     private static long elapsedMs(long t0) {

@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 /**
  * Frame results, sightings, enrolment status and webhook cooldowns in one DynamoDB table; the key
  * design is {@link ResultKeys}. Frame writes are conditional, so a second delivery of the same
- * object version writes nothing.
+ * content (bucket, key and eTag) writes nothing.
  */
 public final class ResultStore {
     private final DynamoDbClient ddb;
@@ -64,6 +64,9 @@ public final class ResultStore {
         item.put("s3Key", s(r.key()));
         if (r.versionId() != null) {
             item.put("versionId", s(r.versionId()));
+        }
+        if (r.eTag() != null) {
+            item.put("eTag", s(r.eTag()));
         }
         item.put("width", n(r.width()));
         item.put("height", n(r.height()));

@@ -46,8 +46,7 @@ public final class HandlerBench {
             RecognizerHandler handler = new RecognizerHandler(Recognizer.create(RecognizerConfig.from(env), s3, ddb,
                     arn -> null, Clock.systemUTC()));
             long initMs = (System.nanoTime() - t0) / 1_000_000;
-            handler.handleRequest(io.facerec.recognizer.handler.BenchEvents.created(bucket, "enroll/joe_biden/a.jpg",
-                    enrolPhoto.length), null);
+            handler.handleRequest(io.facerec.recognizer.handler.BenchEvents.created(s3, bucket, "enroll/joe_biden/a.jpg"), null);
 
             byte[] frame = vgaFrame();
             long[] times = new long[n];
@@ -55,7 +54,7 @@ public final class HandlerBench {
             for (int i = 0; i < n; i++) {
                 String key = new FrameKey("bench", 1_795_000_000_000L + i * 1000L, i).toKey();
                 s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(frame));
-                var event = io.facerec.recognizer.handler.BenchEvents.created(bucket, key, frame.length);
+                var event = io.facerec.recognizer.handler.BenchEvents.created(s3, bucket, key);
                 long s = System.nanoTime();
                 handler.handleRequest(event, null);
                 times[i] = System.nanoTime() - s;

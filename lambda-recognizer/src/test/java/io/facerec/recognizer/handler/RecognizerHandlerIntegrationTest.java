@@ -17,6 +17,7 @@ import io.facerec.recognizer.config.RecognizerConfig;
 import io.facerec.loopback.ResultTableSchema;
 import io.facerec.loopback.Dynalite;
 import io.facerec.loopback.S3Server;
+import io.facerec.loopback.S3VersionIds;
 import io.facerec.recognizer.testing.TestData;
 import io.facerec.loopback.WebhookReceiver;
 import io.facerec.loopback.sdkcalls.ProductRole;
@@ -30,15 +31,24 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 
 /**
  * The handler as Lambda drives it: S3 event JSON through the runtime's own serializer, objects in
@@ -117,22 +127,46 @@ class RecognizerHandlerIntegrationTest {
         return URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/");
     }
 
-    static S3Event event(String template, String key, long size) throws Exception {
-        return event(template, BUCKET, key, size);
+    /** One write as a versioned bucket reports it: the event's eTag (unquoted), a version of its own, the size. */
+    record Written(String bucket, String key, String eTag, String versionId, long size) {
     }
 
-    static S3Event event(String template, String bucket, String key, long size) throws Exception {
+    static Written write(String key, byte[] body) {
+        var r = s3.putObject(b -> b.bucket(BUCKET).key(key).contentType("image/jpeg"), RequestBody.fromBytes(body));
+        // S3Proxy keeps no versions; AWS gives every write a new one, even of the same bytes
+        String version = r.versionId() != null ? r.versionId() : S3VersionIds.newVersionId();
+        return new Written(BUCKET, key, r.eTag().replace("\"", ""), version, body.length);
+    }
+
+    static S3Event created(Written w) throws Exception {
+        return created(w.bucket(), w.key(), w.size(), w.eTag(), w.versionId());
+    }
+
+    static S3Event created(String bucket, String key, long size, String eTag, String versionId) throws Exception {
+        return event("object-created.json", Map.of("${BUCKET}", bucket, "${KEY}", s3Encode(key),
+                "${SIZE}", Long.toString(size), "${ETAG}", eTag, "${VERSION}", versionId,
+                "${SEQUENCER}", S3VersionIds.nextSequencer()));
+    }
+
+    /** A delete on a versioned bucket: a delete marker, with its own version id and no eTag or size. */
+    static S3Event removed(String key) throws Exception {
+        return event("object-removed.json", Map.of("${BUCKET}", BUCKET, "${KEY}", s3Encode(key),
+                "${VERSION}", S3VersionIds.newVersionId(), "${SEQUENCER}", S3VersionIds.nextSequencer()));
+    }
+
+    static S3Event event(String template, Map<String, String> fields) throws Exception {
         String json = new String(RecognizerHandlerIntegrationTest.class.getResourceAsStream("/events/" + template)
-                .readAllBytes(), StandardCharsets.UTF_8)
-                .replace("${BUCKET}", bucket).replace("${KEY}", s3Encode(key))
-                .replace("${SIZE}", Long.toString(size)).replace("${VERSION}", "");
+                .readAllBytes(), StandardCharsets.UTF_8);
+        for (var f : fields.entrySet()) {
+            json = json.replace(f.getKey(), f.getValue());
+        }
+        assertFalse(json.contains("${"), "every field of " + template + " filled in");
         return LambdaEventSerializers.serializerFor(S3Event.class, RecognizerHandlerIntegrationTest.class.getClassLoader())
                 .fromJson(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
     }
 
     static Map<String, Object> put(RecognizerHandler h, String key, byte[] body) throws Exception {
-        s3.putObject(b -> b.bucket(BUCKET).key(key).contentType("image/jpeg"), RequestBody.fromBytes(body));
-        return h.handleRequest(event("object-created.json", key, body.length), null);
+        return h.handleRequest(created(write(key, body)), null);
     }
 
     static void enrol(RecognizerHandler h, String name, String file, java.nio.file.Path photo) throws Exception {
@@ -239,12 +273,73 @@ class RecognizerHandlerIntegrationTest {
     void secondDeliveryOfTheSameObjectWritesNothingAndSendsNothing() throws Exception {
         String key = frameKey("dup");
         byte[] body = photo("face_recognition/images/joe_biden/biden2.jpg");
-        put(handler, key, body);
-        Map<String, Object> again = handler.handleRequest(event("object-created.json", key, body.length), null);
+        Written w = write(key, body);
+        handler.handleRequest(created(w), null);
+        Map<String, Object> again = handler.handleRequest(created(w), null);
         assertEquals(1, again.get("duplicates"), again.toString());
         assertEquals(1, frames("dup").size());
         Thread.sleep(200);
         assertEquals(1, receiver.deliveries().size());
+    }
+
+    @Test
+    void frameIsReadByKeyWithTheEventsETagAsIfMatchAndNoVersion() throws Exception {
+        // a versionId on GetObject needs s3:GetObjectVersion, which the recognizer is not granted
+        List<GetObjectRequest> gets = new CopyOnWriteArrayList<>();
+        S3Client recording = S3Client.builder().endpointOverride(s3Server.endpoint()).forcePathStyle(true)
+                .region(Region.US_EAST_1).httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(S3Server.ACCESS_KEY, S3Server.SECRET_KEY)))
+                .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
+                    @Override
+                    public void beforeExecution(Context.BeforeExecution c, ExecutionAttributes a) {
+                        if (c.request() instanceof GetObjectRequest g && g.key().startsWith("frames/")) {
+                            gets.add(g);
+                        }
+                    }
+                })).build();
+        RecognizerHandler h = new RecognizerHandler(Recognizer.create(RecognizerConfig.from(env(Map.of())), recording,
+                ddb, arn -> {
+                    throw new AssertionError("no Secrets Manager in this test");
+                }, Clock.systemUTC()));
+        Written w = write(frameKey("byetag"), photo("face_recognition/images/joe_biden/biden.jpg"));
+        assertEquals(1, h.handleRequest(created(w), null).get("frames"));
+        assertEquals(1, gets.size(), gets.toString());
+        assertEquals(null, gets.get(0).versionId(), "read by key, not by version");
+        assertEquals("\"" + w.eTag() + "\"", gets.get(0).ifMatch(), "the event's content, or nothing");
+    }
+
+    @Test
+    void aFrameRePutWithTheSameBytesIsNeitherRecordedNorAnnouncedTwice() throws Exception {
+        // the forwarder re-puts a frame whose response it lost: a new version, the same eTag
+        String key = frameKey("reput");
+        byte[] body = photo("face_recognition/images/joe_biden/biden2.jpg");
+        Written first = write(key, body);
+        Written second = write(key, body);
+        assertEquals(first.eTag(), second.eTag());
+        assertFalse(first.versionId().equals(second.versionId()));
+        assertEquals(1, handler.handleRequest(created(first), null).get("frames"));
+        Map<String, Object> again = handler.handleRequest(created(second), null);
+        assertEquals(1, again.get("duplicates"), again.toString());
+        assertEquals(1, frames("reput").size(), "one item");
+        Thread.sleep(200);
+        assertEquals(1, receiver.deliveries().size(), "one announcement");
+    }
+
+    @Test
+    void aFrameOverwrittenSinceItsEventIsSkippedAndTheNewerEventRecordsIt() throws Exception {
+        String key = frameKey("overwrite");
+        Written older = write(key, photo("face_recognition/images/joe_biden/biden.jpg"));
+        Written newer = write(key, photo("no-faces/skimage_rocket.jpg"));
+        Map<String, Object> out = handler.handleRequest(created(older), null);
+        assertEquals(1, out.get("skipped"), "the older content is gone from the key: " + out);
+        assertEquals(0, frames("overwrite").size(), "nothing recorded for content that was not read");
+        assertEquals(1, handler.handleRequest(created(newer), null).get("frames"));
+        Map<String, AttributeValue> item = frames("overwrite").get(0);
+        assertEquals("0", item.get("faceCount").n(), "the newer content (no face) was recorded");
+        assertEquals(newer.eTag(), item.get("eTag").s());
+        Thread.sleep(200);
+        assertEquals(0, receiver.deliveries().size());
     }
 
     @Test
@@ -291,7 +386,7 @@ class RecognizerHandlerIntegrationTest {
 
         for (String f : List.of("a.jpg", "cat.png", "two.jpg")) {
             s3.deleteObject(b -> b.bucket(BUCKET).key("enroll/rose_leslie/" + f));
-            h.handleRequest(event("object-removed.json", "enroll/rose_leslie/" + f, 0), null);
+            h.handleRequest(removed("enroll/rose_leslie/" + f), null);
         }
         assertEquals(List.of(), galleryLabels("gallery-enrol/"), "person removed with their last photo");
     }
@@ -431,9 +526,9 @@ class RecognizerHandlerIntegrationTest {
     void unreachableObjectFailsTheInvocationAfterTheOtherRecords() throws Exception {
         String good = frameKey("mixed");
         byte[] body = photo("face_recognition/images/joe_biden/biden.jpg");
-        s3.putObject(b -> b.bucket(BUCKET).key(good), RequestBody.fromBytes(body));
-        S3Event e1 = event("object-created.json", good, body.length);
-        S3Event e2 = event("object-created.json", "no-such-bucket", frameKey("mixed"), 1000);
+        S3Event e1 = created(write(good, body));
+        S3Event e2 = created("no-such-bucket", frameKey("mixed"), 1000, "0123456789abcdef0123456789abcdef",
+                S3VersionIds.newVersionId());
         e1.getRecords().add(0, e2.getRecords().get(0));
         var ex = assertThrows(RecognizerHandler.RetryableFailureException.class, () -> handler.handleRequest(e1, null));
         assertTrue(ex.getMessage().startsWith("1 of 2 records failed"), ex.getMessage());
@@ -445,18 +540,18 @@ class RecognizerHandlerIntegrationTest {
         RecognizerHandler h = handler(Map.of("MAX_FRAME_BYTES", "1000"));
         byte[] body = photo("face_recognition/images/joe_biden/biden.jpg");
         String key = frameKey("big");
-        s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(body));
+        Written w = write(key, body);
         // size 0 in the event: the object's own length must decide
-        Map<String, Object> out = h.handleRequest(event("object-created.json", key, 0), null);
+        Map<String, Object> out = h.handleRequest(created(BUCKET, key, 0, w.eTag(), w.versionId()), null);
         assertEquals(1, out.get("errors"), out.toString());
         assertEquals("object is " + body.length + " bytes, over the limit of 1000", frames("big").get(0).get("error").s());
     }
 
     @Test
     void recordsOutsideFramesOrNotJpegAreSkipped() throws Exception {
-        Map<String, Object> out = handler.handleRequest(event("object-created.json", "frames/cam/notes.txt", 10), null);
+        Map<String, Object> out = handler.handleRequest(created(write("frames/cam/notes.txt", new byte[10])), null);
         assertEquals(1, out.get("skipped"));
-        out = handler.handleRequest(event("object-created.json", "uploads/other.jpg", 10), null);
+        out = handler.handleRequest(created(write("uploads/other.jpg", new byte[10])), null);
         assertEquals(1, out.get("skipped"));
     }
 }
