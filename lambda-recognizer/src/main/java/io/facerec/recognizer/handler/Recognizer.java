@@ -106,6 +106,12 @@ public final class Recognizer {
         List<String> retry = new ArrayList<>();
         try {
             for (Record r : records) {
+                if (r.encodedKey() == null || r.encodedKey().isEmpty() || r.bucket() == null || r.bucket().isEmpty()) {
+                    LOG.warn("record skipped: {} names no {}", r.eventName(),
+                            r.bucket() == null || r.bucket().isEmpty() ? "bucket" : "object key");
+                    skipped++;
+                    continue;
+                }
                 String key;
                 try {
                     key = decodeKey(r.encodedKey());

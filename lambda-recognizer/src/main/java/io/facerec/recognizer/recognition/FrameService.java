@@ -1,8 +1,6 @@
 package io.facerec.recognizer.recognition;
 
 import io.facerec.model.control.ControlState;
-import io.facerec.model.frame.FrameKey;
-import io.facerec.model.frame.FrameMetadata;
 import io.facerec.model.match.FaceMatcher;
 import io.facerec.model.match.Match;
 import io.facerec.model.result.FaceResult;
@@ -93,13 +91,13 @@ public final class FrameService {
         String bucket = o.bucket();
         String key = o.key();
         String versionId = o.versionId();
-        Optional<FrameKey> parsed = FrameKey.parse(key);
         if (o.eTag() != null && o.size() > settings.maxFrameBytes()) {
-            return recordTooLarge(o.size(), frameId(bucket, key, o.eTag()), parsed, key, bucket, versionId, o.eTag());
+            return recordTooLarge(o.size(), frameId(bucket, key, o.eTag()), FrameIdentity.of(key, Map.of(), clock.instant()),
+                    o, o.eTag());
         }
         ControlState state = control.current();
         if (!state.active()) {
-            return recordStopped(frameId, parsed, key, bucket, versionId);
+            return recordStopped(FrameIdentity.of(key, Map.of(), clock.instant()), o);
         }
         byte[] bytes;
         GetObjectResponse response;
@@ -117,7 +115,7 @@ public final class FrameService {
             Long length = response.contentLength();
             if (length != null && length > settings.maxFrameBytes()) {
                 in.abort();
-                return recordTooLarge(length, frameId(bucket, key, eTag), parsed, key, bucket, versionId, eTag);
+                return recordTooLarge(length, frameId(bucket, key, eTag), identity(key, response), o, eTag);
             }
             bytes = in.readAllBytes();
         } catch (NoSuchKeyException e) {
@@ -139,7 +137,14 @@ public final class FrameService {
         String eTag = unquote(response.eTag());
         String frameId = frameId(bucket, key, eTag);
         // no look-up first: duplicates are rare, and the conditional put below catches them
-        FrameMetadata meta = metadata(response.metadata(), parsed, key, response);
+        FrameIdentity meta = identity(key, response);
+        if (meta.contradiction().isPresent()) {
+            LOG.warn("frame s3://{}/{} refused: {}", bucket, key, meta.contradiction().get());
+            metrics.count("FramesRefused", 1);
+            FrameResult r = new FrameResult(frameId, meta.cameraId(), meta.captureTime(), bucket, key, versionId, eTag, 0, 0,
+                    List.of(), engine.modelId(), elapsedMs(t0), null, meta.contradiction().get());
+            return store.putFrame(r, "none") ? Result.RECORDED_WITH_ERROR : Result.DUPLICATE;
+        }
 
         FrameAnalysis analysis;
         try {
@@ -242,38 +247,24 @@ public final class FrameService {
         }
     }
 
-    private FrameMetadata metadata(Map<String, String> userMeta, Optional<FrameKey> parsed, String key,
-                                   GetObjectResponse res) {
-        FrameKey fallback = parsed.orElseGet(() -> new FrameKey(cameraFromPath(key),
-                res.lastModified() == null ? clock.millis() : res.lastModified().toEpochMilli(), 0));
-        return FrameMetadata.from(userMeta, fallback);
+    private FrameIdentity identity(String key, GetObjectResponse res) {
+        return FrameIdentity.of(key, res.metadata(), res.lastModified() == null ? clock.instant() : res.lastModified());
     }
 
     /** An object over MAX_FRAME_BYTES is recorded with the reason, never downloaded whole. */
-    private Result recordTooLarge(long size, String frameId, Optional<FrameKey> parsed, String key, String bucket,
-                                  String versionId, String eTag) {
-        FrameKey k = parsed.orElseGet(() -> new FrameKey(cameraFromPath(key), clock.millis(), 0));
-        FrameResult r = new FrameResult(frameId, k.cameraId(), k.captureTime(), bucket, key, versionId, eTag, 0, 0, List.of(),
-                engine.modelId(), 0, null, "object is " + size + " bytes, over the limit of " + settings.maxFrameBytes());
+    private Result recordTooLarge(long size, String frameId, FrameIdentity id, FrameObject o, String eTag) {
+        FrameResult r = new FrameResult(frameId, id.cameraId(), id.captureTime(), o.bucket(), o.key(), o.versionId(), eTag,
+                0, 0, List.of(), engine.modelId(), 0, null,
+                "object is " + size + " bytes, over the limit of " + settings.maxFrameBytes());
         return store.putFrame(r, "none") ? Result.RECORDED_WITH_ERROR : Result.DUPLICATE;
     }
 
     /** While recognition is stopped (POST /stop) a frame is recorded, not fetched nor analysed. */
-    private Result recordStopped(String frameId, Optional<FrameKey> parsed, String key, String bucket, String versionId) {
-        FrameKey k = parsed.orElseGet(() -> new FrameKey(cameraFromPath(key), clock.millis(), 0));
-        FrameResult r = new FrameResult(frameId, k.cameraId(), k.captureTime(), bucket, key, versionId, 0, 0, List.of(),
-                engine.modelId(), 0, null, ControlState.NOT_ANALYSED);
-        LOG.info("frame s3://{}/{} recorded without analysis: recognition is stopped", bucket, key);
+    private Result recordStopped(FrameIdentity id, FrameObject o) {
+        FrameResult r = new FrameResult(frameId(o.bucket(), o.key(), o.eTag()), id.cameraId(), id.captureTime(), o.bucket(),
+                o.key(), o.versionId(), o.eTag(), 0, 0, List.of(), engine.modelId(), 0, null, ControlState.NOT_ANALYSED);
+        LOG.info("frame s3://{}/{} recorded without analysis: recognition is stopped", o.bucket(), o.key());
         return store.putFrame(r, "none") ? Result.SKIPPED : Result.DUPLICATE;
-    }
-
-    /** frames/&lt;camera&gt;/... when the rest of the key is not ours. */
-    static String cameraFromPath(String key) {
-        String[] parts = key.split("/");
-        if (parts.length > 2 && FrameKey.CAMERA_ID.matcher(parts[1]).matches()) {
-            return parts[1];
-        }
-        return "unknown";
     }
 
     /**

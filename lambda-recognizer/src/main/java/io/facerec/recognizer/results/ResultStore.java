@@ -19,6 +19,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * content (bucket, key and eTag) writes nothing.
  */
 public final class ResultStore {
+    /** Free texts (a gallery problem, an error, a delivery's detail) are cut here: an item holds 400 KB. */
+    public static final int MAX_TEXT = 2000;
     private final DynamoDbClient ddb;
     private final String table;
     private final int ttlDays;
@@ -81,10 +83,10 @@ public final class ResultStore {
         }
         item.put("processingMs", n(r.processingMillis()));
         if (r.galleryProblem() != null) {
-            item.put("galleryProblem", s(r.galleryProblem()));
+            item.put("galleryProblem", s(bounded(r.galleryProblem())));
         }
         if (r.error() != null) {
-            item.put("error", s(r.error()));
+            item.put("error", s(bounded(r.error())));
         }
         item.put("webhookState", s(webhookState));
         item.put("recordedAt", s(ResultKeys.time(Instant.now())));
@@ -164,7 +166,7 @@ public final class ResultStore {
         List<AttributeValue> list = new ArrayList<>();
         for (Map<String, String> d : deliveries) {
             Map<String, AttributeValue> m = new HashMap<>();
-            d.forEach((k, v) -> m.put(k, s(v)));
+            d.forEach((k, v) -> m.put(k, s(bounded(v))));
             list.add(AttributeValue.fromM(m));
         }
         ddb.updateItem(b -> b.tableName(table)
@@ -243,6 +245,15 @@ public final class ResultStore {
     private static AttributeValue box(FaceResult.FaceBox b) {
         return AttributeValue.fromM(Map.of("left", n(b.left()), "top", n(b.top()), "right", n(b.right()),
                 "bottom", n(b.bottom())));
+    }
+
+    /** At most {@link #MAX_TEXT} characters, saying how long the whole was when cut. */
+    static String bounded(String text) {
+        if (text.length() <= MAX_TEXT) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(MAX_TEXT - 1)) ? MAX_TEXT - 1 : MAX_TEXT;
+        return text.substring(0, end) + "... (" + text.length() + " characters)";
     }
 
     static AttributeValue s(String v) {

@@ -64,7 +64,8 @@ class RecognizerHandlerIntegrationTest {
     static WebhookReceiver receiver;
     static S3Client s3;
     static DynamoDbClient ddb;
-    static RecognizerHandler handler; // gallery/ with barack_obama and joe_biden enrolled
+    static Recognizer recognizer; // gallery/ with barack_obama and joe_biden enrolled
+    static RecognizerHandler handler; // the same, behind the handler
     static final AtomicLong seq = new AtomicLong();
 
     @BeforeAll
@@ -77,7 +78,8 @@ class RecognizerHandlerIntegrationTest {
         ddb = dynalite.client();
         ResultTableSchema.ensure(ddb, TABLE);
         receiver = WebhookReceiver.start(SECRET);
-        handler = handler(Map.of());
+        recognizer = recognizer(Map.of());
+        handler = new RecognizerHandler(recognizer);
         // enrolment through the handler, as in the cloud
         enrol(handler, "barack_obama", "obama.jpg", TestData.path("face_recognition/images/barack_obama/obama.jpg"));
         enrol(handler, "barack_obama", "obama1.jpg", TestData.path("face_recognition/images/barack_obama/obama1.jpg"));
@@ -114,12 +116,16 @@ class RecognizerHandlerIntegrationTest {
     }
 
     static RecognizerHandler handler(Map<String, String> overrides) {
+        return new RecognizerHandler(recognizer(overrides));
+    }
+
+    static Recognizer recognizer(Map<String, String> overrides) {
         RecognizerConfig config = RecognizerConfig.from(env(overrides));
         // the product's own clients, recorded for the IAM contract; s3 and ddb stay the test's
         var calls = SdkCallRecorder.forTest(ProductRole.RECOGNIZER, RecognizerHandlerIntegrationTest.class, env(overrides));
-        return new RecognizerHandler(Recognizer.create(config, s3Server.client(calls), dynalite.client(calls), arn -> {
+        return Recognizer.create(config, s3Server.client(calls), dynalite.client(calls), arn -> {
             throw new AssertionError("no Secrets Manager in this test");
-        }, Clock.systemUTC()));
+        }, Clock.systemUTC());
     }
 
     /** S3 encodes keys in notifications as HTML forms do: '+' for a space, %XX for the rest. */
@@ -163,6 +169,11 @@ class RecognizerHandlerIntegrationTest {
         assertFalse(json.contains("${"), "every field of " + template + " filled in");
         return LambdaEventSerializers.serializerFor(S3Event.class, RecognizerHandlerIntegrationTest.class.getClassLoader())
                 .fromJson(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The eTag of an object put directly, as its event would carry it. */
+    static String eTagOf(String key) {
+        return s3.headObject(b -> b.bucket(BUCKET).key(key)).eTag().replace("\"", "");
     }
 
     static Map<String, Object> put(RecognizerHandler h, String key, byte[] body) throws Exception {
@@ -340,6 +351,66 @@ class RecognizerHandlerIntegrationTest {
         assertEquals(newer.eTag(), item.get("eTag").s());
         Thread.sleep(200);
         assertEquals(0, receiver.deliveries().size());
+    }
+
+    @Test
+    void metadataThatContradictsTheKeyIsRefusedAndRecordedUnderTheKeysCamera() throws Exception {
+        byte[] body = photo("face_recognition/images/joe_biden/biden.jpg");
+        // another camera's id in the metadata: the key (what IAM and the lifecycle rules see) decides
+        String key = frameKey("gate");
+        FrameKey k = FrameKey.parse(key).orElseThrow();
+        s3.putObject(b -> b.bucket(BUCKET).key(key).metadata(Map.of("camera-id", "vault",
+                "capture-time", k.captureTime().toString(), "sequence", Long.toString(k.sequence()))),
+                RequestBody.fromBytes(body));
+        Map<String, Object> out = handler.handleRequest(created(BUCKET, key, body.length,
+                eTagOf(key), S3VersionIds.newVersionId()), null);
+        assertEquals(1, out.get("errors"), out.toString());
+        assertEquals(0, frames("vault").size(), "nothing recorded under the metadata's camera");
+        Map<String, AttributeValue> item = frames("gate").get(0);
+        assertEquals("metadata camera-id 'vault' contradicts the key's camera 'gate'", item.get("error").s());
+        assertEquals("0", item.get("faceCount").n(), "not analysed");
+
+        // a capture time an hour off the key's
+        String key2 = frameKey("gate");
+        FrameKey k2 = FrameKey.parse(key2).orElseThrow();
+        s3.putObject(b -> b.bucket(BUCKET).key(key2).metadata(Map.of("camera-id", "gate",
+                "capture-time", k2.captureTime().plusSeconds(3600).toString())), RequestBody.fromBytes(body));
+        out = handler.handleRequest(created(BUCKET, key2, body.length, eTagOf(key2),
+                S3VersionIds.newVersionId()), null);
+        assertEquals(1, out.get("errors"), out.toString());
+        Map<String, AttributeValue> item2 = frames("gate").stream().filter(i -> i.get("s3Key").s().equals(key2))
+                .findFirst().orElseThrow();
+        assertEquals(ResultKeys.time(k2.captureTime()), item2.get("captureTime").s(), "the key's time");
+        assertEquals("metadata capture-time " + k2.captureTime().plusSeconds(3600) + " contradicts the key's "
+                + k2.captureTime(), item2.get("error").s());
+        Thread.sleep(200);
+        assertEquals(0, receiver.deliveries().size(), "nothing announced from a contradicted frame");
+    }
+
+    @Test
+    void aRecordWithoutAKeyIsSkippedByNameAndTheOthersAreHandled() throws Exception {
+        S3Event good = created(write(frameKey("nokey"), photo("face_recognition/images/joe_biden/biden.jpg")));
+        String json = new String(RecognizerHandlerIntegrationTest.class.getResourceAsStream("/events/object-created.json")
+                .readAllBytes(), StandardCharsets.UTF_8).replace("\"key\": \"${KEY}\",", "\"key\": null,")
+                .replace("${BUCKET}", BUCKET).replace("${SIZE}", "10").replace("${ETAG}", "d41d8cd98f00b204e9800998ecf8427e")
+                .replace("${VERSION}", S3VersionIds.newVersionId()).replace("${SEQUENCER}", S3VersionIds.nextSequencer());
+        S3Event keyless = LambdaEventSerializers.serializerFor(S3Event.class, getClass().getClassLoader())
+                .fromJson(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+        good.getRecords().add(0, keyless.getRecords().get(0));
+        Map<String, Object> out = handler.handleRequest(good, null);
+        assertEquals(1, out.get("skipped"), out.toString());
+        assertEquals(1, out.get("frames"), "the record after it was handled: " + out);
+
+        // a runtime that passes the null on, and a record without a bucket: skipped, the next one handled
+        Written w = write(frameKey("nokey"), photo("face_recognition/images/joe_biden/biden2.jpg"));
+        Recognizer.Summary sum = recognizer.handle(List.of(
+                new Recognizer.Record("ObjectCreated:Put", BUCKET, null, null, null, null, 0),
+                new Recognizer.Record("ObjectCreated:Put", null, s3Encode(w.key()), null, w.eTag(), null, w.size()),
+                new Recognizer.Record("ObjectCreated:Put", BUCKET, s3Encode(w.key()), w.versionId(), w.eTag(), null,
+                        w.size())), 60_000);
+        assertEquals(2, sum.skipped(), sum.toString());
+        assertEquals(1, sum.frames(), sum.toString());
+        assertEquals(List.of(), sum.retryable());
     }
 
     @Test

@@ -22,7 +22,10 @@ import java.time.format.DateTimeFormatter;
  *   <li>Control record (recognition on/off, threshold, stream URL): {@code pk = CONTROL},
  *       {@code sk = STATE}, see {@code io.facerec.model.control.ControlState}.</li>
  * </ul>
- * ISO-8601 UTC times with fixed millisecond width sort as strings in time order.
+ * ISO-8601 UTC times with fixed millisecond width sort as strings in time order. Where a key joins
+ * two parts that may hold any text (a camera and a person's name), each part has its {@code '%'}
+ * and {@code '#'} escaped ({@link #part}), so no two pairs share a key; names without either
+ * character keep the keys they always had.
  */
 public final class ResultKeys {
     public static final String PK = "pk";
@@ -67,7 +70,7 @@ public final class ResultKeys {
     }
 
     public static String timeAndCamera(Instant t, String cameraId) {
-        return time(t) + "#" + cameraId;
+        return time(t) + "#" + part(cameraId);
     }
 
     public static String sightingPk(String frameId) {
@@ -83,6 +86,14 @@ public final class ResultKeys {
     }
 
     public static String cooldownPk(String cameraId, String name) {
-        return "COOLDOWN#" + cameraId + "#" + name;
+        return "COOLDOWN#" + part(cameraId) + "#" + part(name);
+    }
+
+    /** One part of a composite key: '%' and '#' escaped as in a URL, so '#' only ever separates. */
+    public static String part(String s) {
+        if (s.indexOf('%') < 0 && s.indexOf('#') < 0) {
+            return s;
+        }
+        return s.replace("%", "%25").replace("#", "%23");
     }
 }
