@@ -1,6 +1,8 @@
 package io.facerec.cdk;
 
+import io.facerec.model.result.ResultKeys;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awscdk.services.dynamodb.ITable;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyStatement;
@@ -39,6 +41,11 @@ public final class RecognizerPermissions {
                 // the control record the results API writes: recognition on/off and the threshold
                 ResultsApiPermissions.leadingKeys("ReadControlRecord", List.of("dynamodb:GetItem"), table.getTableArn(),
                         List.of(io.facerec.model.control.ControlState.PK)),
+                // a retry reads its frame item back to find the webhook deliveries still pending: frame items only
+                PolicyStatement.Builder.create().sid("ReadPendingDeliveries").effect(Effect.ALLOW)
+                        .actions(List.of("dynamodb:GetItem")).resources(List.of(table.getTableArn()))
+                        .conditions(Map.of("ForAllValues:StringLike",
+                                Map.of("dynamodb:LeadingKeys", List.of(ResultKeys.cameraPk("*"))))).build(),
                 allow("ReadWebhookSecret", List.of("secretsmanager:GetSecretValue"), List.of(secret.getSecretArn())));
         // sending failed events to the queue is granted by CDK with the on-failure destination
     }

@@ -2,6 +2,8 @@ package io.facerec.recognizer.handler;
 
 import io.facerec.model.gallery.GalleryFormatException;
 import io.facerec.model.webhook.WebhookSigner;
+import io.facerec.recognizer.announce.AnnouncementPlan;
+import io.facerec.recognizer.announce.Announcer;
 import io.facerec.recognizer.aws.AwsClients;
 import io.facerec.recognizer.config.RecognizerConfig;
 import io.facerec.recognizer.control.ControlStateReader;
@@ -75,9 +77,9 @@ public final class Recognizer {
             return new WebhookSender(http, url, new WebhookSigner(secret), config.webhookTimeout(),
                     config.webhookMaxAttempts());
         });
-        FrameService frames = new FrameService(s3, engine, cache, store, webhook,
-                new FrameService.Settings(config.maxFrameBytes(), config.webhookCooldown(), config.webhookSendUnknown(),
-                        config.cameraStreamUrls()), clock,
+        Optional<Announcer> announcer = webhook.map(w -> new Announcer(store, w,
+                new AnnouncementPlan(config.webhookSendUnknown(), config.cameraStreamUrls()), config.webhookCooldown(), clock));
+        FrameService frames = new FrameService(s3, engine, cache, store, announcer, config.maxFrameBytes(), clock,
                 new ControlStateReader(ddb, config.resultsTable(), config.controlRefresh(), clock));
         EnrolmentService enrol = new EnrolmentService(s3, engine, source, cache, store, config.maxFrameBytes(), clock);
         return new Recognizer(frames, enrol);
@@ -130,7 +132,11 @@ public final class Recognizer {
                         switch (frames.process(new FrameService.FrameObject(r.bucket(), key, r.eTag(), r.versionId(), r.size()),
                                 deadline, metrics)) {
                             case RECORDED -> frameCount++;
-                            case DUPLICATE -> dups++;
+                            case DUPLICATE, RESUMED -> dups++;
+                            case DELIVERIES_PENDING -> {
+                                frameCount++;
+                                retry.add(key + ": webhook deliveries pending");
+                            }
                             case RECORDED_WITH_ERROR -> errors++;
                             case SKIPPED -> skipped++;
                         }

@@ -1,11 +1,11 @@
 package io.facerec.recognizer.recognition;
 
 import io.facerec.model.control.ControlState;
-import io.facerec.model.match.FaceMatcher;
 import io.facerec.model.match.Match;
 import io.facerec.model.result.FaceResult;
 import io.facerec.model.result.FrameResult;
-import io.facerec.model.webhook.WebhookPayload;
+import io.facerec.recognizer.announce.Announcer;
+import io.facerec.recognizer.announce.Delivery;
 import io.facerec.recognizer.control.ControlStateReader;
 import io.facerec.recognizer.engine.DetectedFace;
 import io.facerec.recognizer.engine.FaceEngine;
@@ -14,20 +14,17 @@ import io.facerec.recognizer.gallery.GalleryCache;
 import io.facerec.recognizer.image.ImageDecodeException;
 import io.facerec.recognizer.metrics.RecognizerMetrics;
 import io.facerec.recognizer.results.ResultStore;
-import io.facerec.recognizer.webhook.WebhookSender;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import java.io.IOException;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -36,10 +33,11 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * One uploaded frame: fetch it, find and match its faces, record the result, announce the faces.
- * A frame that cannot be decoded is recorded with its error (nothing is lost, nothing retried);
- * S3 and DynamoDB failures propagate so the invocation is retried; a failed webhook is recorded on
- * the item and never undoes the record.
+ * One uploaded frame: fetch it, find and match its faces, record the result with the deliveries it
+ * owes, then announce. A frame that cannot be decoded, or whose metadata contradicts its key, is
+ * recorded with the reason (nothing is lost, nothing retried); S3 and DynamoDB failures propagate so
+ * the invocation is retried. A retry that finds the frame recorded but its deliveries still pending
+ * sends them (a container died, or time ran out, after the item was written).
  */
 public final class FrameService {
     private static final Logger LOG = LogManager.getLogger(FrameService.class);
@@ -48,34 +46,39 @@ public final class FrameService {
     private final FaceEngine engine;
     private final GalleryCache gallery;
     private final ResultStore store;
-    private final Optional<WebhookSender> webhook;
-    private final Settings settings;
+    private final Optional<Announcer> announcer;
+    private final long maxFrameBytes;
     private final Clock clock;
     private final ControlStateReader control;
 
-    /** Per-deployment choices the service needs. */
-    public record Settings(long maxFrameBytes, Duration cooldown, boolean sendUnknown,
-                           Map<String, String> cameraStreamUrls) {
+    /** What happened to one frame. */
+    public enum Result {
+        RECORDED,
+        /** Recorded before, nothing owed: the event was a repeat. */
+        DUPLICATE,
+        /** Recorded before with deliveries pending, which this invocation sent. */
+        RESUMED,
+        RECORDED_WITH_ERROR,
+        SKIPPED,
+        /** Recorded, but deliveries are still pending: the event must be retried to send them. */
+        DELIVERIES_PENDING
     }
 
-    /** What happened to one frame. */
-    public enum Result { RECORDED, DUPLICATE, RECORDED_WITH_ERROR, SKIPPED }
-
     public FrameService(S3Client s3, FaceEngine engine, GalleryCache gallery, ResultStore store,
-                        Optional<WebhookSender> webhook, Settings settings, Clock clock) {
-        this(s3, engine, gallery, store, webhook, settings, clock, ControlStateReader.fixed(ControlState.DEFAULT));
+                        Optional<Announcer> announcer, long maxFrameBytes, Clock clock) {
+        this(s3, engine, gallery, store, announcer, maxFrameBytes, clock, ControlStateReader.fixed(ControlState.DEFAULT));
     }
 
     /** With the control record honoured: stopped means recorded, not analysed; its threshold decides. */
     public FrameService(S3Client s3, FaceEngine engine, GalleryCache gallery, ResultStore store,
-                        Optional<WebhookSender> webhook, Settings settings, Clock clock, ControlStateReader control) {
+                        Optional<Announcer> announcer, long maxFrameBytes, Clock clock, ControlStateReader control) {
         this.control = control;
         this.s3 = s3;
         this.engine = engine;
         this.gallery = gallery;
         this.store = store;
-        this.webhook = webhook;
-        this.settings = settings;
+        this.announcer = announcer;
+        this.maxFrameBytes = maxFrameBytes;
         this.clock = clock;
     }
 
@@ -90,10 +93,8 @@ public final class FrameService {
         long t0 = System.nanoTime();
         String bucket = o.bucket();
         String key = o.key();
-        String versionId = o.versionId();
-        if (o.eTag() != null && o.size() > settings.maxFrameBytes()) {
-            return recordTooLarge(o.size(), frameId(bucket, key, o.eTag()), FrameIdentity.of(key, Map.of(), clock.instant()),
-                    o, o.eTag());
+        if (o.eTag() != null && o.size() > maxFrameBytes) {
+            return recordTooLarge(o.size(), FrameIdentity.of(key, Map.of(), clock.instant()), o, o.eTag());
         }
         ControlState state = control.current();
         if (!state.active()) {
@@ -110,12 +111,11 @@ public final class FrameService {
             }
         })) {
             response = in.response();
-            String eTag = unquote(response.eTag());
             // the event's size can be absent: the response's length decides before anything is read
             Long length = response.contentLength();
-            if (length != null && length > settings.maxFrameBytes()) {
+            if (length != null && length > maxFrameBytes) {
                 in.abort();
-                return recordTooLarge(length, frameId(bucket, key, eTag), identity(key, response), o, eTag);
+                return recordTooLarge(length, identity(key, response), o, unquote(response.eTag()));
             }
             bytes = in.readAllBytes();
         } catch (NoSuchKeyException e) {
@@ -136,14 +136,12 @@ public final class FrameService {
         }
         String eTag = unquote(response.eTag());
         String frameId = frameId(bucket, key, eTag);
-        // no look-up first: duplicates are rare, and the conditional put below catches them
-        FrameIdentity meta = identity(key, response);
-        if (meta.contradiction().isPresent()) {
-            LOG.warn("frame s3://{}/{} refused: {}", bucket, key, meta.contradiction().get());
+        FrameIdentity id = identity(key, response);
+        if (id.contradiction().isPresent()) {
+            LOG.warn("frame s3://{}/{} refused: {}", bucket, key, id.contradiction().get());
             metrics.count("FramesRefused", 1);
-            FrameResult r = new FrameResult(frameId, meta.cameraId(), meta.captureTime(), bucket, key, versionId, eTag, 0, 0,
-                    List.of(), engine.modelId(), elapsedMs(t0), null, meta.contradiction().get());
-            return store.putFrame(r, "none") ? Result.RECORDED_WITH_ERROR : Result.DUPLICATE;
+            return recordError(new FrameResult(frameId, id.cameraId(), id.captureTime(), bucket, key, o.versionId(), eTag,
+                    0, 0, List.of(), engine.modelId(), elapsedMs(t0), null, id.contradiction().get()));
         }
 
         FrameAnalysis analysis;
@@ -152,9 +150,8 @@ public final class FrameService {
         } catch (ImageDecodeException e) {
             LOG.warn("frame unusable: {}", e.getMessage());
             metrics.count("FramesUnreadable", 1);
-            FrameResult r = new FrameResult(frameId, meta.cameraId(), meta.captureTime(), bucket, key, versionId, eTag, 0, 0,
-                    List.of(), engine.modelId(), elapsedMs(t0), null, e.getMessage());
-            return store.putFrame(r, "none") ? Result.RECORDED_WITH_ERROR : Result.DUPLICATE;
+            return recordError(new FrameResult(frameId, id.cameraId(), id.captureTime(), bucket, key, o.versionId(), eTag,
+                    0, 0, List.of(), engine.modelId(), elapsedMs(t0), null, e.getMessage()));
         }
 
         GalleryCache.State g = gallery.current();
@@ -172,63 +169,51 @@ public final class FrameService {
                 faces.add(new FaceResult(null, false, 0, 0, box, f.score(), f.quality()));
             }
         }
-        FrameResult result = new FrameResult(frameId, meta.cameraId(), meta.captureTime(), bucket, key, versionId, eTag,
+        FrameResult result = new FrameResult(frameId, id.cameraId(), id.captureTime(), bucket, key, o.versionId(), eTag,
                 analysis.width(), analysis.height(), faces, engine.modelId(), elapsedMs(t0),
                 g.problem().orElse(null), null);
 
-        List<FaceResult> toAnnounce = g.matcher().isEmpty() || webhook.isEmpty() ? List.of()
-                : faces.stream().filter(f -> f.known() || settings.sendUnknown()).toList();
-        boolean fresh = store.putFrame(result, toAnnounce.isEmpty() ? "none" : "pending");
+        // no look-up first: repeats are rare, and the conditional put catches them
+        List<Delivery> owed = announcer.map(a -> a.plan().deliveries(result, g.matcher().isPresent())).orElse(List.of());
+        boolean fresh = store.putFrame(result, owed);
         store.countOnce(result, g.samples()); // idempotent: also completes a count an earlier delivery could not write
         if (!fresh) {
-            LOG.info("frame s3://{}/{} already recorded: duplicate delivery ignored", bucket, key);
-            metrics.count("DuplicateDeliveries", 1);
-            return Result.DUPLICATE;
+            return repeat(result, deadlineMillis, metrics);
         }
         record(metrics, analysis, faces, g);
-
-        if (!toAnnounce.isEmpty()) {
-            announce(result, toAnnounce, deadlineMillis, metrics);
-        }
-        LOG.info("frame s3://{}/{} camera {}: {} faces {} in {} ms", bucket, key, meta.cameraId(), faces.size(),
+        LOG.info("frame s3://{}/{} camera {}: {} faces {} in {} ms", bucket, key, id.cameraId(), faces.size(),
                 faces.stream().map(f -> f.label() == null ? "unmatched" : f.label()).toList(), result.processingMillis());
+        if (!owed.isEmpty() && announcer.get().announce(result, owed, deadlineMillis, metrics)) {
+            return Result.DELIVERIES_PENDING;
+        }
         return Result.RECORDED;
     }
 
-    private void announce(FrameResult r, List<FaceResult> faces, long deadlineMillis, RecognizerMetrics metrics) {
-        WebhookSender sender = webhook.orElseThrow();
-        List<Map<String, String>> outcomes = new ArrayList<>();
-        boolean allOk = true;
-        for (int i = 0; i < faces.size(); i++) {
-            FaceResult f = faces.get(i);
-            String name = f.known() ? f.label() : WebhookPayload.UNKNOWN_NAME;
-            Map<String, String> o = new LinkedHashMap<>();
-            o.put("name", name);
-            if (!store.takeCooldown(r.cameraId(), name, clock.instant(), settings.cooldown())) {
-                o.put("status", "COOLDOWN");
-                outcomes.add(o);
-                metrics.count("WebhookCooldown", 1);
-                continue;
-            }
-            String time = r.captureTime().toString();
-            WebhookPayload payload = new WebhookPayload(
-                    new WebhookPayload.Result(time, name, round(f.similarity()), round(1 - f.similarity()),
-                            new WebhookPayload.Box(f.box().top(), f.box().right(), f.box().bottom(), f.box().left())),
-                    r.cameraId(), settings.cameraStreamUrls().getOrDefault(r.cameraId(), ""), time);
-            // the same id on every attempt and on a redelivery of this frame lets the receiver drop repeats
-            WebhookSender.Outcome out = sender.deliver(r.frameId() + "-" + i, payload.toJson(), deadlineMillis);
-            o.put("status", out.status().name());
-            o.put("attempts", Integer.toString(out.attempts()));
-            o.put("detail", out.detail());
-            outcomes.add(o);
-            metrics.count(out.status() == WebhookSender.Status.DELIVERED ? "WebhookDelivered" : "WebhookFailed", 1);
-            if (out.status() != WebhookSender.Status.DELIVERED) {
-                allOk = false;
-                LOG.warn("webhook to {} for {} on camera {}: {} after {} attempts ({})", sender.target(), name,
-                        r.cameraId(), out.status(), out.attempts(), out.detail());
-            }
+    /** The frame was recorded before: a repeat, or a retry that still owes deliveries. */
+    private Result repeat(FrameResult probe, long deadlineMillis, RecognizerMetrics metrics) {
+        Optional<ResultStore.PendingFrame> pending = announcer.isPresent() ? store.pendingFrame(probe) : Optional.empty();
+        if (pending.isEmpty()) {
+            LOG.info("frame s3://{}/{} already recorded: repeated event ignored", probe.bucket(), probe.key());
+            metrics.count("DuplicateDeliveries", 1);
+            return Result.DUPLICATE;
         }
-        store.recordWebhooks(r, allOk ? "done" : "failed", outcomes);
+        LOG.info("frame s3://{}/{} was recorded with deliveries pending: sending them", probe.bucket(), probe.key());
+        metrics.count("DeliveriesResumed", 1);
+        ResultStore.PendingFrame p = pending.get();
+        return announcer.get().announce(p.frame(), p.deliveries(), deadlineMillis, metrics)
+                ? Result.DELIVERIES_PENDING : Result.RESUMED;
+    }
+
+    private Result recordError(FrameResult r) {
+        return store.putFrame(r, List.of()) ? Result.RECORDED_WITH_ERROR : Result.DUPLICATE;
+    }
+
+    /** While recognition is stopped (POST /stop) a frame is recorded, not fetched nor analysed. */
+    private Result recordStopped(FrameIdentity id, FrameObject o) {
+        FrameResult r = new FrameResult(frameId(o.bucket(), o.key(), o.eTag()), id.cameraId(), id.captureTime(), o.bucket(),
+                o.key(), o.versionId(), o.eTag(), 0, 0, List.of(), engine.modelId(), 0, null, ControlState.NOT_ANALYSED);
+        LOG.info("frame s3://{}/{} recorded without analysis: recognition is stopped", o.bucket(), o.key());
+        return store.putFrame(r, List.of()) ? Result.SKIPPED : Result.DUPLICATE;
     }
 
     private void record(RecognizerMetrics m, FrameAnalysis a, List<FaceResult> faces, GalleryCache.State g) {
@@ -252,19 +237,10 @@ public final class FrameService {
     }
 
     /** An object over MAX_FRAME_BYTES is recorded with the reason, never downloaded whole. */
-    private Result recordTooLarge(long size, String frameId, FrameIdentity id, FrameObject o, String eTag) {
-        FrameResult r = new FrameResult(frameId, id.cameraId(), id.captureTime(), o.bucket(), o.key(), o.versionId(), eTag,
-                0, 0, List.of(), engine.modelId(), 0, null,
-                "object is " + size + " bytes, over the limit of " + settings.maxFrameBytes());
-        return store.putFrame(r, "none") ? Result.RECORDED_WITH_ERROR : Result.DUPLICATE;
-    }
-
-    /** While recognition is stopped (POST /stop) a frame is recorded, not fetched nor analysed. */
-    private Result recordStopped(FrameIdentity id, FrameObject o) {
-        FrameResult r = new FrameResult(frameId(o.bucket(), o.key(), o.eTag()), id.cameraId(), id.captureTime(), o.bucket(),
-                o.key(), o.versionId(), o.eTag(), 0, 0, List.of(), engine.modelId(), 0, null, ControlState.NOT_ANALYSED);
-        LOG.info("frame s3://{}/{} recorded without analysis: recognition is stopped", o.bucket(), o.key());
-        return store.putFrame(r, "none") ? Result.SKIPPED : Result.DUPLICATE;
+    private Result recordTooLarge(long size, FrameIdentity id, FrameObject o, String eTag) {
+        return recordError(new FrameResult(frameId(o.bucket(), o.key(), eTag), id.cameraId(), id.captureTime(), o.bucket(),
+                o.key(), o.versionId(), eTag, 0, 0, List.of(), engine.modelId(), 0, null,
+                "object is " + size + " bytes, over the limit of " + maxFrameBytes));
     }
 
     /**
@@ -287,9 +263,5 @@ public final class FrameService {
 
     private static long elapsedMs(long t0) {
         return (System.nanoTime() - t0) / 1_000_000;
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 10000) / 10000.0;
     }
 }

@@ -3,12 +3,14 @@ package io.facerec.recognizer.results;
 import io.facerec.model.result.FaceResult;
 import io.facerec.model.result.FrameResult;
 import io.facerec.model.result.ResultKeys;
+import io.facerec.recognizer.announce.Delivery;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -19,6 +21,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * content (bucket, key and eTag) writes nothing.
  */
 public final class ResultStore {
+    /** The frame item's {@code webhookState} while deliveries are owed. */
+    public static final String WEBHOOKS_PENDING = "pending";
     /** Free texts (a gallery problem, an error, a delivery's detail) are cut here: an item holds 400 KB. */
     public static final int MAX_TEXT = 2000;
     private final DynamoDbClient ddb;
@@ -33,9 +37,10 @@ public final class ResultStore {
 
     /**
      * Records the frame, its sightings first (idempotent puts) so that the frame item, written last
-     * and only if absent, is the mark of a complete record. Returns false for a duplicate.
+     * and only if absent, is the mark of a complete record. The deliveries it owes are written with it,
+     * pending, so a retry finds them whatever happened after. Returns false for a duplicate.
      */
-    public boolean putFrame(FrameResult r, String webhookState) {
+    public boolean putFrame(FrameResult r, List<Delivery> deliveries) {
         for (FaceResult f : r.faces()) {
             if (f.known()) {
                 Map<String, AttributeValue> sight = new HashMap<>();
@@ -88,7 +93,10 @@ public final class ResultStore {
         if (r.error() != null) {
             item.put("error", s(bounded(r.error())));
         }
-        item.put("webhookState", s(webhookState));
+        item.put("webhookState", s(deliveries.isEmpty() ? "none" : WEBHOOKS_PENDING));
+        if (!deliveries.isEmpty()) {
+            item.put("webhooks", deliveries(deliveries));
+        }
         item.put("recordedAt", s(ResultKeys.time(Instant.now())));
         ttl(item, r.captureTime());
         try {
@@ -161,41 +169,117 @@ public final class ResultStore {
         }
     }
 
-    /** The webhook deliveries' outcome, once they are done. */
-    public void recordWebhooks(FrameResult r, String state, List<Map<String, String>> deliveries) {
-        List<AttributeValue> list = new ArrayList<>();
-        for (Map<String, String> d : deliveries) {
-            Map<String, AttributeValue> m = new HashMap<>();
-            d.forEach((k, v) -> m.put(k, s(bounded(v))));
-            list.add(AttributeValue.fromM(m));
-        }
-        ddb.updateItem(b -> b.tableName(table)
-                .key(Map.of(ResultKeys.PK, s(ResultKeys.cameraPk(r.cameraId())),
-                        ResultKeys.SK, s(ResultKeys.frameSk(r.captureTime(), r.frameId()))))
+    /** Where a frame's deliveries stand, written after each round of sending. */
+    public void recordDeliveries(FrameResult r, String state, List<Delivery> deliveries) {
+        ddb.updateItem(b -> b.tableName(table).key(frameKey(r))
                 .updateExpression("SET webhookState = :s, webhooks = :w")
-                .expressionAttributeValues(Map.of(":s", s(state), ":w", AttributeValue.fromL(list))));
+                .expressionAttributeValues(Map.of(":s", s(state), ":w", deliveries(deliveries))));
+    }
+
+    /** A frame recorded earlier whose deliveries are still pending: what was recorded, and what it owes. */
+    public record PendingFrame(FrameResult frame, List<Delivery> deliveries) {
     }
 
     /**
-     * Takes the per-camera, per-person announcement slot: true when nobody announced this person on
-     * this camera within {@code cooldown} (atomic across concurrent invocations).
+     * The frame item {@code probe} would have written, when its deliveries are still pending (a
+     * container died, or an invocation ran out of time, after the item was written). Read
+     * consistently, so a delivery finished a moment ago is not sent again.
      */
-    public boolean takeCooldown(String cameraId, String name, Instant now, Duration cooldown) {
-        if (cooldown.isZero()) {
-            return true;
+    public Optional<PendingFrame> pendingFrame(FrameResult probe) {
+        Map<String, AttributeValue> item = ddb.getItem(b -> b.tableName(table).key(frameKey(probe)).consistentRead(true))
+                .item();
+        if (item == null || item.isEmpty() || !item.containsKey("webhookState")
+                || !WEBHOOKS_PENDING.equals(item.get("webhookState").s()) || !item.containsKey("webhooks")) {
+            return Optional.empty();
         }
+        List<FaceResult> faces = new ArrayList<>();
+        for (AttributeValue f : item.get("faces").l()) {
+            faces.add(face(f.m()));
+        }
+        FrameResult frame = new FrameResult(probe.frameId(), item.get("cameraId").s(), probe.captureTime(),
+                item.get("bucket").s(), item.get("s3Key").s(), text(item, "versionId"), text(item, "eTag"),
+                (int) number(item, "width"), (int) number(item, "height"), faces, text(item, "modelId"),
+                number(item, "processingMs"), text(item, "galleryProblem"), text(item, "error"));
+        List<Delivery> deliveries = new ArrayList<>();
+        for (AttributeValue d : item.get("webhooks").l()) {
+            Map<String, AttributeValue> m = d.m();
+            deliveries.add(new Delivery(m.get("id").s(), Integer.parseInt(m.get("face").s()), m.get("name").s(),
+                    Delivery.State.valueOf(m.get("status").s()), Integer.parseInt(m.get("attempts").s()),
+                    m.get("detail").s()));
+        }
+        return Optional.of(new PendingFrame(frame, deliveries));
+    }
+
+    /**
+     * Claims the per-camera, per-person announcement slot for delivery {@code claimId}: granted when
+     * nobody announced this person on this camera within {@code cooldown} and no other delivery holds a
+     * claim that has not lapsed. The claim lapses at {@code leaseUntil} (the invocation's deadline).
+     */
+    public boolean claimCooldown(String cameraId, String name, String claimId, Instant now, Duration cooldown,
+                                 Instant leaseUntil) {
         try {
-            ddb.updateItem(b -> b.tableName(table)
-                    .key(Map.of(ResultKeys.PK, s(ResultKeys.cooldownPk(cameraId, name)), ResultKeys.SK, s("-")))
-                    .updateExpression("SET lastAnnounced = :now, " + ResultKeys.TTL + " = :ttl")
-                    .conditionExpression("attribute_not_exists(lastAnnounced) OR lastAnnounced <= :since")
-                    .expressionAttributeValues(Map.of(":now", n(now.toEpochMilli()),
-                            ":since", n(now.minus(cooldown).toEpochMilli()),
-                            ":ttl", n(now.plus(cooldown).plusSeconds(3600).getEpochSecond()))));
+            ddb.updateItem(b -> b.tableName(table).key(cooldownKey(cameraId, name))
+                    .updateExpression("SET claimId = :id, claimUntil = :lease, " + ResultKeys.TTL + " = :ttl")
+                    .conditionExpression("(attribute_not_exists(lastAnnounced) OR lastAnnounced <= :since) AND "
+                            + "(attribute_not_exists(claimUntil) OR claimUntil < :now OR claimId = :id)")
+                    .expressionAttributeValues(Map.of(":id", s(claimId), ":lease", n(leaseUntil.toEpochMilli()),
+                            ":now", n(now.toEpochMilli()), ":since", n(now.minus(cooldown).toEpochMilli()),
+                            ":ttl", n(ttlOfCooldown(now, cooldown)))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
         }
+    }
+
+    /** A delivery succeeded: the slot is taken from now for the cooldown, and the claim is let go. */
+    public void confirmCooldown(String cameraId, String name, String claimId, Instant now, Duration cooldown) {
+        try {
+            ddb.updateItem(b -> b.tableName(table).key(cooldownKey(cameraId, name))
+                    .updateExpression("SET lastAnnounced = :now, " + ResultKeys.TTL + " = :ttl REMOVE claimId, claimUntil")
+                    .conditionExpression("claimId = :id")
+                    .expressionAttributeValues(Map.of(":now", n(now.toEpochMilli()), ":id", s(claimId),
+                            ":ttl", n(ttlOfCooldown(now, cooldown)))));
+        } catch (ConditionalCheckFailedException e) {
+            // our claim lapsed and another delivery holds one: stamp the time, leave its claim alone
+            ddb.updateItem(b -> b.tableName(table).key(cooldownKey(cameraId, name))
+                    .updateExpression("SET lastAnnounced = :now, " + ResultKeys.TTL + " = :ttl")
+                    .expressionAttributeValues(Map.of(":now", n(now.toEpochMilli()),
+                            ":ttl", n(ttlOfCooldown(now, cooldown)))));
+        }
+    }
+
+    /** A delivery failed or ran out of time: the slot is free again for the next frame. */
+    public void releaseCooldown(String cameraId, String name, String claimId) {
+        try {
+            ddb.updateItem(b -> b.tableName(table).key(cooldownKey(cameraId, name))
+                    .updateExpression("REMOVE claimId, claimUntil").conditionExpression("claimId = :id")
+                    .expressionAttributeValues(Map.of(":id", s(claimId))));
+        } catch (ConditionalCheckFailedException e) {
+            // not ours any more
+        }
+    }
+
+    private static long ttlOfCooldown(Instant now, Duration cooldown) {
+        return now.plus(cooldown).plusSeconds(3600).getEpochSecond();
+    }
+
+    private static Map<String, AttributeValue> cooldownKey(String cameraId, String name) {
+        return Map.of(ResultKeys.PK, s(ResultKeys.cooldownPk(cameraId, name)), ResultKeys.SK, s("-"));
+    }
+
+    private static Map<String, AttributeValue> frameKey(FrameResult r) {
+        return Map.of(ResultKeys.PK, s(ResultKeys.cameraPk(r.cameraId())),
+                ResultKeys.SK, s(ResultKeys.frameSk(r.captureTime(), r.frameId())));
+    }
+
+    private static AttributeValue deliveries(List<Delivery> deliveries) {
+        List<AttributeValue> list = new ArrayList<>();
+        for (Delivery d : deliveries) {
+            list.add(AttributeValue.fromM(Map.of("id", s(d.id()), "face", s(Integer.toString(d.face())),
+                    "name", s(d.name()), "status", s(d.state().name()), "attempts", s(Integer.toString(d.attempts())),
+                    "detail", s(bounded(d.detail())))));
+        }
+        return AttributeValue.fromL(list);
     }
 
     /**
@@ -228,6 +312,26 @@ public final class ResultStore {
         if (ttlDays > 0) {
             item.put(ResultKeys.TTL, n(captureTime.plus(Duration.ofDays(ttlDays)).getEpochSecond()));
         }
+    }
+
+    private static FaceResult face(Map<String, AttributeValue> m) {
+        AttributeValue label = m.get("label");
+        Map<String, AttributeValue> box = m.get("box").m();
+        return new FaceResult(label.nul() != null && label.nul() ? null : label.s(), m.get("known").bool(),
+                Double.parseDouble(m.get("similarity").n()), Double.parseDouble(m.get("margin").n()),
+                new FaceResult.FaceBox((int) number(box, "left"), (int) number(box, "top"), (int) number(box, "right"),
+                        (int) number(box, "bottom")),
+                Double.parseDouble(m.get("score").n()), Double.parseDouble(m.get("quality").n()));
+    }
+
+    private static String text(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null ? null : v.s();
+    }
+
+    private static long number(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null || v.n() == null ? 0 : Math.round(Double.parseDouble(v.n()));
     }
 
     private static AttributeValue face(FaceResult f) {

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -47,6 +48,8 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 
@@ -494,6 +497,128 @@ class RecognizerHandlerIntegrationTest {
         List<JsonNode> d = receiver.deliveries();
         assertEquals(List.of(500, 500, 201), d.stream().map(x -> x.get("status").asInt()).toList());
         assertEquals(1, d.stream().map(x -> x.get("id").asText()).distinct().count(), "same webhook-id on each attempt");
+    }
+
+    @Test
+    void aFailedDeliveryDoesNotSilenceThePersonsNextFrame() throws Exception {
+        // the receiver fails the first attempt, and one attempt is all there is
+        RecognizerHandler h = handler(Map.of("WEBHOOK_COOLDOWN_S", "60", "WEBHOOK_MAX_ATTEMPTS", "1"));
+        receiver.behave("{\"status\":503,\"times\":1}");
+        put(h, frameKey("relapse"), photo("face_recognition/images/joe_biden/biden.jpg"));
+        put(h, frameKey("relapse"), photo("face_recognition/images/joe_biden/biden2.jpg"));
+        List<JsonNode> d = waitForDeliveries(2);
+        assertEquals(List.of(503, 201), d.stream().map(x -> x.get("status").asInt()).toList(),
+                "the cooldown is taken by a delivery that succeeded, not by one that failed");
+        List<String> states = frames("relapse").stream().map(i -> i.get("webhooks").l().get(0).m().get("status").s()).toList();
+        assertEquals(List.of("FAILED", "DELIVERED"), states);
+        // and now the cooldown holds
+        put(h, frameKey("relapse"), photo("face_recognition/images/joe_biden/biden.jpg"));
+        Thread.sleep(200);
+        assertEquals(2, receiver.deliveries().size());
+    }
+
+    /** Fails the first DynamoDB call that matches, as a container killed at that point would leave things. */
+    static final class KillOnce implements ExecutionInterceptor {
+        final java.util.function.Predicate<SdkRequest> before;
+        final java.util.function.Predicate<SdkRequest> after;
+        final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+
+        KillOnce(java.util.function.Predicate<SdkRequest> before, java.util.function.Predicate<SdkRequest> after) {
+            this.before = before;
+            this.after = after;
+        }
+
+        @Override
+        public void beforeExecution(Context.BeforeExecution c, ExecutionAttributes a) {
+            if (before.test(c.request()) && done.compareAndSet(false, true)) {
+                throw new IllegalStateException("container killed before " + c.request().getClass().getSimpleName());
+            }
+        }
+
+        @Override
+        public void afterExecution(Context.AfterExecution c, ExecutionAttributes a) {
+            if (after.test(c.request()) && done.compareAndSet(false, true)) {
+                throw new IllegalStateException("container killed after " + c.request().getClass().getSimpleName());
+            }
+        }
+    }
+
+    static boolean framePut(SdkRequest r) {
+        return r instanceof PutItemRequest p && p.item().containsKey("type") && "frame".equals(p.item().get("type").s());
+    }
+
+    static boolean cooldownUpdate(SdkRequest r) {
+        return r instanceof UpdateItemRequest u && u.key().get(ResultKeys.PK).s().startsWith("COOLDOWN#");
+    }
+
+    static boolean frameUpdate(SdkRequest r) {
+        return r instanceof UpdateItemRequest u && u.key().get(ResultKeys.PK).s().startsWith("CAM#");
+    }
+
+    static RecognizerHandler dyingHandler(KillOnce kill, Map<String, String> overrides) {
+        DynamoDbClient dying = DynamoDbClient.builder().endpointOverride(dynalite.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(o -> o.addExecutionInterceptor(kill)).build();
+        return new RecognizerHandler(Recognizer.create(RecognizerConfig.from(env(overrides)), s3, dying, arn -> {
+            throw new AssertionError("no Secrets Manager in this test");
+        }, Clock.systemUTC()));
+    }
+
+    @Test
+    void aContainerKilledBetweenTheItemWriteAndTheDeliveryAnnouncesOnTheRetry() throws Exception {
+        Map<String, String> cooldown = Map.of("WEBHOOK_COOLDOWN_S", "60");
+        for (var kill : List.of(new KillOnce(r -> false, RecognizerHandlerIntegrationTest::framePut),
+                new KillOnce(r -> false, RecognizerHandlerIntegrationTest::cooldownUpdate))) {
+            receiver.clear();
+            String camera = "killed" + (kill.after.test(PutItemRequest.builder().item(Map.of("type",
+                    AttributeValue.fromS("frame"))).build()) ? "-after-item" : "-after-claim");
+            Written w = write(frameKey(camera), photo("face_recognition/images/joe_biden/biden.jpg"));
+            assertThrows(RuntimeException.class, () -> dyingHandler(kill, cooldown).handleRequest(created(w), null));
+            assertTrue(kill.done.get(), camera);
+            assertEquals("pending", frames(camera).get(0).get("webhookState").s(), camera + ": recorded, not announced");
+            assertEquals(0, receiver.deliveries().size(), camera);
+
+            // Lambda retries the event in a new container
+            Map<String, Object> out = handler(cooldown).handleRequest(created(w), null);
+            assertEquals(1, out.get("duplicates"), camera + ": " + out);
+            List<JsonNode> d = waitForDeliveries(1);
+            assertEquals(1, d.size(), camera + ": announced on the retry");
+            assertEquals("joe_biden", d.get(0).at("/body/result/name").asText());
+            assertEquals("done", frames(camera).get(0).get("webhookState").s());
+        }
+    }
+
+    @Test
+    void aContainerKilledAfterSendingResendsWithTheSameWebhookIdSoTheReceiverDropsIt() throws Exception {
+        Written w = write(frameKey("killed-after-send"), photo("face_recognition/images/joe_biden/biden.jpg"));
+        KillOnce kill = new KillOnce(RecognizerHandlerIntegrationTest::frameUpdate, r -> false);
+        assertThrows(RuntimeException.class, () -> dyingHandler(kill, Map.of()).handleRequest(created(w), null));
+        assertEquals(1, waitForDeliveries(1).size());
+        handler.handleRequest(created(w), null);
+        List<JsonNode> d = waitForDeliveries(2);
+        assertEquals(2, d.size(), "sent again: the first outcome was never recorded");
+        assertEquals(d.get(0).get("id").asText(), d.get(1).get("id").asText(), "a stable webhook-id");
+        assertTrue(d.get(1).get("duplicate").asBoolean(), "the receiver recognised the repeat");
+        assertEquals("done", frames("killed-after-send").get(0).get("webhookState").s());
+    }
+
+    @Test
+    void aDeliveryOutOfTimeStaysPendingAndTheRetryOfTheEventSendsIt() throws Exception {
+        // the receiver asks for a wait longer than the invocation has left
+        receiver.behave("{\"status\":429,\"retryAfter\":30,\"times\":1}");
+        Written w = write(frameKey("outoftime"), photo("face_recognition/images/joe_biden/biden.jpg"));
+        var e = assertThrows(RecognizerHandler.RetryableFailureException.class,
+                () -> handler.handleRequest(created(w), TimeLeft.millis(8000)));
+        assertTrue(e.getMessage().contains("webhook deliveries pending"), e.getMessage());
+        Map<String, AttributeValue> item = frames("outoftime").get(0);
+        assertEquals("pending", item.get("webhookState").s());
+        assertEquals("PENDING", item.get("webhooks").l().get(0).m().get("status").s());
+
+        handler.handleRequest(created(w), null);
+        List<JsonNode> d = waitForDeliveries(2);
+        assertEquals(List.of(429, 201), d.stream().map(x -> x.get("status").asInt()).toList());
+        assertEquals("done", frames("outoftime").get(0).get("webhookState").s());
     }
 
     @Test

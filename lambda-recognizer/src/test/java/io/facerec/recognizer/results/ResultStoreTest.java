@@ -51,7 +51,7 @@ class ResultStoreTest {
         // DynamoDB items hold 400 KB; a gallery problem quoting a huge label must not make the frame unrecordable
         String huge = "labels.json: label '" + "x".repeat(500_000) + "' is not valid";
         FrameResult r = frame("longproblem", huge, "error " + "y".repeat(500_000));
-        assertTrue(store.putFrame(r, "none"));
+        assertTrue(store.putFrame(r, List.of()));
         Map<String, AttributeValue> item = item(r);
         String problem = item.get("galleryProblem").s();
         assertTrue(problem.startsWith("labels.json: label 'xxx"), problem.substring(0, 40));
