@@ -1,8 +1,9 @@
 // A stand-in for the Next.js app's webhook route: checks the Bearer token, verifies the Standard
-// Webhooks signature with the `standardwebhooks` package, records every delivery, and can be told
-// to fail, throttle or stall so the sender's retries can be tested.
+// Webhooks signature with the `standardwebhooks` package and the signing key (a secret of its own,
+// not the token), records every delivery, and can be told to fail, throttle or stall so the
+// sender's retries can be tested.
 //
-//   node webhook-receiver.mjs --port 0 --secret-env WEBHOOK_SECRET
+//   node webhook-receiver.mjs --port 0 --token-env WEBHOOK_TOKEN --signing-key-env WEBHOOK_SIGNING_KEY
 //
 // POST <any path>          a delivery: 201 when authorised and verified, 401 otherwise
 // GET  /_deliveries        every delivery so far (JSON)
@@ -14,13 +15,14 @@ import { Webhook } from 'standardwebhooks';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) =>
   a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc, []));
-const secret = process.env[args['secret-env'] || 'WEBHOOK_SECRET'];
-if (!secret) {
-  console.error('webhook-receiver: the secret environment variable is not set');
+const token = process.env[args['token-env'] || 'WEBHOOK_TOKEN'];
+const signingKey = process.env[args['signing-key-env'] || 'WEBHOOK_SIGNING_KEY'];
+if (!token || !signingKey) {
+  console.error('webhook-receiver: the token and signing key environment variables must both be set');
   process.exit(2);
 }
-// whsec_ secrets are base64 keys; any other secret is used as raw bytes
-const verifier = secret.startsWith('whsec_') ? new Webhook(secret) : new Webhook(secret, { format: 'raw' });
+// a Standard Webhooks key: base64, whsec_ prefix optional
+const verifier = new Webhook(signingKey);
 const deliveries = [];
 const seenIds = new Set();
 let behaviours = [];
@@ -48,7 +50,7 @@ const server = http.createServer((req, res) => {
     }
     if (req.method !== 'POST') return respond(res, 405, { error: 'POST only' });
 
-    const authorised = req.headers['authorization'] === `Bearer ${secret}`;
+    const authorised = req.headers['authorization'] === `Bearer ${token}`;
     let verified = false;
     let verifyError = null;
     try {
@@ -67,6 +69,7 @@ const server = http.createServer((req, res) => {
     const status = !authorised || !verified ? 401 : (b && b.status) || 201;
     const id = req.headers['webhook-id'];
     const entry = { id, path: req.url, authorised, verified, verifyError, status, body,
+      timestamp: req.headers['webhook-timestamp'], signature: req.headers['webhook-signature'], raw,
       duplicate: seenIds.has(id), receivedAt: new Date().toISOString() };
     if (status >= 200 && status < 300) seenIds.add(id);
     deliveries.push(entry);

@@ -117,13 +117,14 @@ public final class FaceRecStack extends Stack {
         table.addGlobalSecondaryIndex(gsi(ResultKeys.BY_PERSON, ResultKeys.PERSON_PK, ResultKeys.PERSON_SK));
 
         Secret secret = Secret.Builder.create(this, "WebhookSecret")
-                .description("Signs and authorises the recognizer's webhook deliveries (Bearer token and "
-                        + "Standard Webhooks HMAC key). Give the same value to the Next.js app.")
+                .description("Bearer token of the recognizer's webhook deliveries. Give the same value to the Next.js "
+                        + "app as FACIAL_RECOGNITION_WEBHOOK_SECRET.")
                 .generateSecretString(SecretStringGenerator.builder().passwordLength(48).excludePunctuation(true).build())
                 .removalPolicy(keep).build();
         Validations.of(secret).acknowledge(ack("AwsSolutions-SMG4",
                 "The receiving app holds a copy of this secret; automatic rotation would break deliveries until the "
                         + "app is updated. Rotate by hand with both sides (README, Operations)."));
+        WebhookSigningKey signingKey = new WebhookSigningKey(this, "WebhookSigningKey", keep);
 
         // ---- the recognizer
         Queue onFailure = Queue.Builder.create(this, "RecognizerFailures")
@@ -138,9 +139,9 @@ public final class FaceRecStack extends Stack {
         Role role = Role.Builder.create(this, "RecognizerRole")
                 .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
                 .description("The recognizer Lambda: reads frames and enrolment photos, maintains the gallery, "
-                        + "writes results, reads the webhook secret.").build();
+                        + "writes results, reads the webhook secrets.").build();
         ManagedPolicy recognizerPolicy = ManagedPolicy.Builder.create(this, "RecognizerPolicy")
-                .statements(RecognizerPermissions.recognizer(bucket, table, secret, logGroup))
+                .statements(RecognizerPermissions.recognizer(bucket, table, secret, signingKey.secret(), logGroup))
                 .roles(List.of(role)).build();
         for (String prefix : List.of(RecognizerPermissions.FRAMES, RecognizerPermissions.ENROLL, RecognizerPermissions.GALLERY,
                 RecognizerPermissions.GALLERY_COMMITS)) {
@@ -155,6 +156,7 @@ public final class FaceRecStack extends Stack {
         env.put("GALLERY_BUCKET", bucket.getBucketName());
         env.put("GALLERY_PREFIX", RecognizerPermissions.GALLERY);
         env.put("WEBHOOK_SECRET_ARN", secret.getSecretArn());
+        env.put("WEBHOOK_SIGNING_KEY_ARN", signingKey.secret().getSecretArn());
         p.webhookUrl().ifPresent(u -> env.put("NEXTJS_WEBHOOK_URL", u));
         p.threshold().ifPresent(t -> env.put("THRESHOLD", Double.toString(t)));
         env.put("RESULT_TTL_DAYS", Integer.toString(p.resultTtlDays()));
@@ -263,7 +265,8 @@ public final class FaceRecStack extends Stack {
         out("ForwarderRoleArn", forwarderRole.getRoleArn(), "Role for an EC2 forwarder");
         out("ForwarderInstanceProfileName", profile.getRef(), "Instance profile for an EC2 forwarder");
         out("ForwarderPolicyArn", forwarderPolicy.getManagedPolicyArn(), "Attach to a LAN box's identity");
-        out("WebhookSecretArn", secret.getSecretArn(), "The webhook secret (read it with the AWS CLI)");
+        out("WebhookSecretArn", secret.getSecretArn(), "The webhook Bearer token (read it with the AWS CLI)");
+        out("WebhookSigningKeyArn", signingKey.secret().getSecretArn(), "The webhook signing key (read it with the AWS CLI)");
         out("RecognizerAlias", live.getFunctionArn(), "The function version S3 invokes");
         out("AlarmTopicArn", alarms.getTopicArn(), "Alarms are sent here");
         out("DashboardUrl", "https://" + getRegion() + ".console.aws.amazon.com/cloudwatch/home?region=" + getRegion()

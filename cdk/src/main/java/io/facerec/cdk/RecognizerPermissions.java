@@ -25,7 +25,8 @@ public final class RecognizerPermissions {
     private RecognizerPermissions() {
     }
 
-    public static List<PolicyStatement> recognizer(IBucket bucket, ITable table, ISecret secret, ILogGroup logs) {
+    public static List<PolicyStatement> recognizer(IBucket bucket, ITable table, ISecret bearerToken, ISecret signingKey,
+                                                   ILogGroup logs) {
         return List.of(
                 allow("WriteOwnLogs", List.of("logs:CreateLogStream", "logs:PutLogEvents"), List.of(logs.getLogGroupArn())),
                 allow("ReadFramesAndEnrolmentPhotos", List.of("s3:GetObject"),
@@ -46,7 +47,8 @@ public final class RecognizerPermissions {
                         .actions(List.of("dynamodb:GetItem")).resources(List.of(table.getTableArn()))
                         .conditions(Map.of("ForAllValues:StringLike",
                                 Map.of("dynamodb:LeadingKeys", List.of(ResultKeys.cameraPk("*"))))).build(),
-                allow("ReadWebhookSecret", List.of("secretsmanager:GetSecretValue"), List.of(secret.getSecretArn())));
+                allow("ReadWebhookSecrets", List.of("secretsmanager:GetSecretValue"),
+                        List.of(bearerToken.getSecretArn(), signingKey.getSecretArn())));
         // sending failed events to the queue is granted by CDK with the on-failure destination
     }
 

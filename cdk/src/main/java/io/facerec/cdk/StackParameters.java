@@ -69,8 +69,9 @@ public record StackParameters(
         int cooldown = r.integer("webhookCooldownSeconds", 30, 0, 86400);
         Optional<String> url = r.optional("webhookUrl");
         url.ifPresent(u -> {
-            if (!u.matches("https?://[^\\s/]+(/\\S*)?")) {
-                r.problem("webhookUrl must be an http(s) URL");
+            // the Bearer token travels with every delivery: only the local stack may use http
+            if (!u.matches("https://[^\\s/]+(/\\S*)?")) {
+                r.problem("webhookUrl must be an https URL");
             }
         });
         Optional<String> email = r.optional("alarmEmail");

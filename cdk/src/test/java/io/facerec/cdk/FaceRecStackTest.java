@@ -2,6 +2,7 @@ package io.facerec.cdk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -113,6 +114,41 @@ class FaceRecStackTest {
                 "GenerateSecretString", Match.objectLike(Map.of("PasswordLength", 48, "ExcludePunctuation", true)))));
         dev.findResources("AWS::SecretsManager::Secret").values().forEach(r -> assertFalse(
                 ((Map<?, ?>) ((Map<?, ?>) r).get("Properties")).containsKey("SecretString"), "no secret value in the template"));
+    }
+
+    @Test
+    void theSigningKeyIsASecretOfItsOwnGeneratedAsAStandardWebhooksKey() {
+        Map<String, Map<String, Object>> secrets = dev.findResources("AWS::SecretsManager::Secret");
+        String keyId = secrets.keySet().stream().filter(k -> k.startsWith("WebhookSigningKey")).findFirst().orElseThrow();
+        String tokenId = secrets.keySet().stream().filter(k -> k.startsWith("WebhookSecret")).findFirst().orElseThrow();
+        assertNotEquals(keyId, tokenId, "the Bearer token and the signing key are two secrets");
+        dev.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Environment", Map.of("Variables",
+                Match.objectLike(Map.of("WEBHOOK_SIGNING_KEY_ARN", Map.of("Ref", keyId),
+                        "WEBHOOK_SECRET_ARN", Map.of("Ref", tokenId)))))));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> gen = (Map<String, Object>) ((Map<String, Object>) secrets.get(keyId).get("Properties"))
+                .get("GenerateSecretString");
+        assertEquals(WebhookSigningKey.LENGTH, gen.get("PasswordLength"));
+        assertEquals(true, gen.get("ExcludePunctuation"));
+        assertEquals(false, gen.get("IncludeSpace"));
+        // what Secrets Manager can generate with these settings is a key the recognizer and receivers accept
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 200; i++) {
+            StringBuilder v = new StringBuilder();
+            for (int c = 0; c < WebhookSigningKey.LENGTH; c++) {
+                v.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            assertTrue(io.facerec.model.webhook.WebhookSigner.isKey(v.toString()), v.toString());
+        }
+        dev.hasOutput("WebhookSigningKeyArn", Match.anyValue());
+    }
+
+    @Test
+    void plainHttpWebhookUrlsAreRefused() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Synth.template(Map.of(
+                "webhookUrl", "http://app.example.com/api/facial-recognition/webhook")));
+        assertEquals("invalid deployment parameters:\n  webhookUrl must be an https URL", e.getMessage());
     }
 
     @Test

@@ -27,6 +27,7 @@ final class StackDeployment {
             "BucketName", new String[] {"Ref", "Frames"},
             "TableName", new String[] {"Ref", "Results"},
             "WebhookSecretArn", new String[] {"Ref", "WebhookSecret"},
+            "WebhookSigningKeyArn", new String[] {"Ref", "WebhookSigningKeySecret"},
             "RecognizerLogGroup", new String[] {"Ref", "RecognizerLogs"},
             "FailureQueueName", new String[] {"QueueName", "RecognizerFailures"},
             "ResultsApiKeySecretArn", new String[] {"Ref", "ResultsApiApiKey"},

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -92,6 +93,7 @@ public final class LocalStack implements AutoCloseable {
     private final LocalPage page;
     private final LocalResultsApi api;
     private final String secret;
+    private final String signingKey;
     private final List<String> cameras = new ArrayList<>();
     private SimulatedCamera camera;
     private EdgeForwarder forwarder;
@@ -110,6 +112,7 @@ public final class LocalStack implements AutoCloseable {
         Files.createDirectories(s.dataDir());
         try {
             secret = secret(s.dataDir().resolve("webhook-secret"));
+            signingKey = signingKey(s.dataDir().resolve("webhook-signing-key"));
             runtime = track(new LambdaRuntimeApi(s.runtimePort(), 60_000));
             s3Server = track(new S3Server(Files.createDirectories(s.dataDir().resolve("s3")), s.s3Port(),
                     store -> new EventingBlobStore(store, runtime::invoke)));
@@ -121,7 +124,7 @@ public final class LocalStack implements AutoCloseable {
                     Files.createDirectories(s.dataDir().resolve("dynamodb"))));
             ddb = track(dynalite.client());
             ResultTableSchema.ensure(ddb, TABLE);
-            receiver = track(WebhookReceiver.start(secret, s.webhookPort()));
+            receiver = track(WebhookReceiver.start(secret, signingKey, s.webhookPort()));
             track(new RecognizerProcess(recognizerJar(s.root()), s.root().resolve("local-stack/target/ric-lib"),
                     hooks.recognizerClasspath(), recognizerEnv(), s.dataDir().resolve("logs/recognizer.log")));
             api = track(new LocalResultsApi(s.apiPort(), new ResultsApiHandler(ResultsApi.create(ApiConfig.from(apiEnv()), ddb, s3,
@@ -187,6 +190,8 @@ public final class LocalStack implements AutoCloseable {
         env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString());
         env.put("NEXTJS_WEBHOOK_URL", receiver.url().toString());
         env.put("FACIAL_RECOGNITION_WEBHOOK_SECRET", secret);
+        env.put("WEBHOOK_SIGNING_KEY", signingKey);
+        env.put("WEBHOOK_ALLOW_HTTP", "true"); // the receiver is on this machine
         env.put("CAMERA_STREAM_URLS", CAMERA + "=" + (settings.streamUrl() == null ? "simulated" : settings.streamUrl()));
         env.put("GALLERY_REFRESH_S", "2");
         env.put("CONTROL_REFRESH_S", "1");
@@ -216,15 +221,29 @@ public final class LocalStack implements AutoCloseable {
         return root.resolve("lambda-recognizer/target/recognizer-" + arch + ".jar");
     }
 
+    /** The Bearer token: made once, kept in the data folder. */
     static String secret(Path file) throws IOException {
+        return kept(file, () -> "local-" + HexFormat.of().formatHex(random(24)));
+    }
+
+    /** The Standard Webhooks signing key, a secret of its own: made once, kept in the data folder. */
+    static String signingKey(Path file) throws IOException {
+        return kept(file, () -> "whsec_" + Base64.getEncoder().encodeToString(random(32)));
+    }
+
+    private static String kept(Path file, java.util.function.Supplier<String> make) throws IOException {
         if (Files.isRegularFile(file)) {
             return Files.readString(file).strip();
         }
-        byte[] b = new byte[24];
-        new SecureRandom().nextBytes(b);
-        String s = "local-" + HexFormat.of().formatHex(b);
+        String s = make.get();
         Files.writeString(file, s);
         return s;
+    }
+
+    private static byte[] random(int n) {
+        byte[] b = new byte[n];
+        new SecureRandom().nextBytes(b);
+        return b;
     }
 
     static void requireFree(int port) {

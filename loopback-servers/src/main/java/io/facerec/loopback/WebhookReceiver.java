@@ -12,16 +12,17 @@ import java.util.Map;
 
 /**
  * servers/webhook-receiver.mjs: checks the Bearer token and verifies each delivery's signature with
- * the npm {@code standardwebhooks} package, code we did not write.
+ * the npm {@code standardwebhooks} package (code we did not write) and the signing key, a secret of
+ * its own.
  */
 public final class WebhookReceiver extends NodeProcess {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final URI base;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private WebhookReceiver(String secret, int port) throws Exception {
-        super(List.of("webhook-receiver.mjs", "--port", Integer.toString(port), "--secret-env", "WEBHOOK_SECRET"),
-                Map.of("WEBHOOK_SECRET", secret));
+    private WebhookReceiver(String token, String signingKey, int port) throws Exception {
+        super(List.of("webhook-receiver.mjs", "--port", Integer.toString(port), "--token-env", "WEBHOOK_TOKEN",
+                "--signing-key-env", "WEBHOOK_SIGNING_KEY"), Map.of("WEBHOOK_TOKEN", token, "WEBHOOK_SIGNING_KEY", signingKey));
         String line;
         try {
             line = waitForLine("webhook-receiver listening on ", 15_000);
@@ -32,12 +33,13 @@ public final class WebhookReceiver extends NodeProcess {
         base = URI.create("http://127.0.0.1:" + line.substring(line.lastIndexOf(' ') + 1).strip());
     }
 
-    public static WebhookReceiver start(String secret) throws Exception {
-        return new WebhookReceiver(secret, 0);
+    /** Checking {@code Authorization: Bearer <token>} and signatures made with {@code signingKey} (whsec_...). */
+    public static WebhookReceiver start(String token, String signingKey) throws Exception {
+        return new WebhookReceiver(token, signingKey, 0);
     }
 
-    public static WebhookReceiver start(String secret, int port) throws Exception {
-        return new WebhookReceiver(secret, port);
+    public static WebhookReceiver start(String token, String signingKey, int port) throws Exception {
+        return new WebhookReceiver(token, signingKey, port);
     }
 
     /** Every delivery so far, as the receiver's JSON. */

@@ -1,6 +1,7 @@
 package io.facerec.recognizer.config;
 
 import io.facerec.model.config.SettingsReader;
+import io.facerec.model.webhook.WebhookSigner;
 import io.facerec.recognizer.engine.EngineConfig;
 import io.facerec.recognizer.engine.FaceModels;
 import io.facerec.recognizer.image.ImageDecoder;
@@ -24,6 +25,9 @@ public record RecognizerConfig(
         Optional<URI> webhookUrl,
         Optional<String> webhookSecretArn,
         Optional<String> webhookSecret,
+        Optional<String> webhookSigningKeyArn,
+        Optional<String> webhookSigningKey,
+        Duration webhookSecretTtl,
         Duration webhookCooldown,
         boolean webhookSendUnknown,
         Duration webhookTimeout,
@@ -47,6 +51,8 @@ public record RecognizerConfig(
         return "RecognizerConfig[table=" + resultsTable + ", gallery=s3://" + galleryBucket + "/" + galleryPrefix
                 + ", threshold=" + threshold + ", engine=" + engine + ", webhook=" + webhookUrl.map(u -> u.getHost()).orElse("none")
                 + ", secret=" + (webhookSecretArn.isPresent() ? "from Secrets Manager" : webhookSecret.isPresent() ? "from env" : "none")
+                + ", signingKey=" + (webhookSigningKeyArn.isPresent() ? "from Secrets Manager"
+                        : webhookSigningKey.isPresent() ? "from env" : "none")
                 + "]";
     }
 
@@ -74,8 +80,25 @@ public record RecognizerConfig(
         Optional<String> secret = r.optional("FACIAL_RECOGNITION_WEBHOOK_SECRET");
         if (webhook.isPresent() && secretArn.isEmpty() && secret.isEmpty()) {
             r.problem("NEXTJS_WEBHOOK_URL is set but neither WEBHOOK_SECRET_ARN nor "
-                    + "FACIAL_RECOGNITION_WEBHOOK_SECRET is: deliveries must be signed");
+                    + "FACIAL_RECOGNITION_WEBHOOK_SECRET is: deliveries must carry the receiver's Bearer token");
         }
+        Optional<String> signingKeyArn = r.optional("WEBHOOK_SIGNING_KEY_ARN");
+        Optional<String> signingKey = r.optional("WEBHOOK_SIGNING_KEY");
+        if (webhook.isPresent() && signingKeyArn.isEmpty() && signingKey.isEmpty()) {
+            r.problem("NEXTJS_WEBHOOK_URL is set but neither WEBHOOK_SIGNING_KEY_ARN nor WEBHOOK_SIGNING_KEY is: "
+                    + "deliveries must be signed with a key of their own");
+        }
+        if (signingKey.isPresent() && !WebhookSigner.isKey(signingKey.get())) {
+            r.problem("WEBHOOK_SIGNING_KEY must be " + WebhookSigner.KEY_FORMAT);
+        } else if (signingKey.isPresent() && signingKey.equals(secret)) {
+            r.problem("WEBHOOK_SIGNING_KEY must differ from FACIAL_RECOGNITION_WEBHOOK_SECRET");
+        }
+        boolean allowHttp = r.bool("WEBHOOK_ALLOW_HTTP", false);
+        if (webhook.isPresent() && webhook.get().getScheme().equalsIgnoreCase("http") && !allowHttp) {
+            r.problem("NEXTJS_WEBHOOK_URL must be https: the Bearer token travels with every delivery "
+                    + "(WEBHOOK_ALLOW_HTTP=true allows http, for a receiver on this machine)");
+        }
+        int secretTtl = r.integer("WEBHOOK_SECRET_TTL_S", 300, 1, 86_400);
         int cooldown = r.integer("WEBHOOK_COOLDOWN_S", 30, 0, 86_400);
         boolean sendUnknown = r.bool("WEBHOOK_SEND_UNKNOWN", true);
         int timeoutMs = r.integer("WEBHOOK_TIMEOUT_MS", 5000, 100, 60_000);
@@ -91,8 +114,9 @@ public record RecognizerConfig(
         r.finish();
         EngineConfig engine = new EngineConfig(downscale, minFace, (float) minScore, (float) minQuality, maxPixels);
         return new RecognizerConfig(table, bucket, prefix, threshold, engine, maxBytes, webhook, secretArn, secret,
-                Duration.ofSeconds(cooldown), sendUnknown, Duration.ofMillis(timeoutMs), attempts, streams, ttlDays,
-                Duration.ofSeconds(refresh), s3, ddb, models, maxGallery, Duration.ofSeconds(controlRefresh));
+                signingKeyArn, signingKey, Duration.ofSeconds(secretTtl), Duration.ofSeconds(cooldown), sendUnknown,
+                Duration.ofMillis(timeoutMs), attempts, streams, ttlDays, Duration.ofSeconds(refresh), s3, ddb, models,
+                maxGallery, Duration.ofSeconds(controlRefresh));
     }
 
     /** The threshold to match with: THRESHOLD when set, else the gallery's own, else the model default. */

@@ -1,7 +1,6 @@
 package io.facerec.recognizer.handler;
 
 import io.facerec.model.gallery.GalleryFormatException;
-import io.facerec.model.webhook.WebhookSigner;
 import io.facerec.recognizer.announce.AnnouncementPlan;
 import io.facerec.recognizer.announce.Announcer;
 import io.facerec.recognizer.aws.AwsClients;
@@ -14,7 +13,7 @@ import io.facerec.recognizer.gallery.S3GallerySource;
 import io.facerec.recognizer.metrics.RecognizerMetrics;
 import io.facerec.recognizer.recognition.FrameService;
 import io.facerec.recognizer.results.ResultStore;
-import io.facerec.recognizer.webhook.WebhookSecretSource;
+import io.facerec.recognizer.webhook.WebhookCredentials;
 import io.facerec.recognizer.webhook.WebhookSender;
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -53,7 +52,7 @@ public final class Recognizer {
     public static Recognizer fromEnvironment() {
         RecognizerConfig config = RecognizerConfig.fromEnvironment();
         return create(config, AwsClients.s3(config.s3Endpoint()), AwsClients.dynamoDb(config.dynamoDbEndpoint()),
-                arn -> WebhookSecretSource.from(AwsClients.secrets()).apply(arn), Clock.systemUTC());
+                WebhookCredentials.from(AwsClients.secrets()), Clock.systemUTC());
     }
 
     public static Recognizer create(RecognizerConfig config, S3Client s3, DynamoDbClient ddb,
@@ -70,11 +69,15 @@ public final class Recognizer {
         GalleryCache cache = new GalleryCache(source, engine.modelId(), engine.dimension(), config, clock);
         cache.current(); // read at init, so the first frame does not pay for it (and SnapStart keeps it)
         ResultStore store = new ResultStore(ddb, config.resultsTable(), config.resultTtlDays());
-        Optional<WebhookSender> webhook = config.webhookUrl().map(url -> {
-            String secret = WebhookSecretSource.resolve(config, secretsManager).orElseThrow();
+        Optional<WebhookCredentials> credentials = WebhookCredentials.from(config, secretsManager, System::nanoTime);
+        credentials.ifPresent(c -> {
+            c.bearer(); // read at init: a secret that cannot be read stops the start, not the first frame
+            c.signer();
+        });
+        Optional<WebhookSender> webhook = credentials.map(c -> {
             HttpClient http = HttpClient.newBuilder().connectTimeout(config.webhookTimeout())
                     .followRedirects(HttpClient.Redirect.NEVER).build();
-            return new WebhookSender(http, url, new WebhookSigner(secret), config.webhookTimeout(),
+            return new WebhookSender(http, config.webhookUrl().orElseThrow(), c, config.webhookTimeout(),
                     config.webhookMaxAttempts());
         });
         Optional<Announcer> announcer = webhook.map(w -> new Announcer(store, w,

@@ -1,6 +1,5 @@
 package io.facerec.recognizer.webhook;
 
-import io.facerec.model.webhook.WebhookSigner;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,7 +19,8 @@ import java.util.function.LongSupplier;
  * POSTs signed deliveries to the Next.js webhook. Any 2xx is success. 408, 429, 5xx and network
  * errors are retried with exponential backoff and full jitter, honouring {@code Retry-After}, for as
  * long as the deadline (the invocation's remaining time) allows; other 4xx are final. The same
- * {@code webhook-id} is sent on every attempt so the receiver can drop repeats.
+ * {@code webhook-id} is sent on every attempt so the receiver can drop repeats. Each request carries
+ * the receiver's Bearer token and a Standard Webhooks signature made with a key of its own.
  */
 public final class WebhookSender {
     static final long BASE_BACKOFF_MS = 200;
@@ -28,7 +28,7 @@ public final class WebhookSender {
 
     private final HttpClient http;
     private final URI url;
-    private final WebhookSigner signer;
+    private final WebhookCredentials credentials;
     private final Duration timeout;
     private final int maxAttempts;
     private final Sleeper sleeper;
@@ -45,15 +45,15 @@ public final class WebhookSender {
     public record Outcome(Status status, int attempts, int httpStatus, String detail) {
     }
 
-    public WebhookSender(HttpClient http, URI url, WebhookSigner signer, Duration timeout, int maxAttempts) {
-        this(http, url, signer, timeout, maxAttempts, Thread::sleep, System::currentTimeMillis);
+    public WebhookSender(HttpClient http, URI url, WebhookCredentials credentials, Duration timeout, int maxAttempts) {
+        this(http, url, credentials, timeout, maxAttempts, Thread::sleep, System::currentTimeMillis);
     }
 
-    WebhookSender(HttpClient http, URI url, WebhookSigner signer, Duration timeout, int maxAttempts, Sleeper sleeper,
-                  LongSupplier clockMillis) {
+    WebhookSender(HttpClient http, URI url, WebhookCredentials credentials, Duration timeout, int maxAttempts,
+                  Sleeper sleeper, LongSupplier clockMillis) {
         this.http = http;
         this.url = url;
-        this.signer = signer;
+        this.credentials = credentials;
         this.timeout = timeout;
         this.maxAttempts = maxAttempts;
         this.sleeper = sleeper;
@@ -80,8 +80,9 @@ public final class WebhookSender {
                     .timeout(Duration.ofMillis(Math.min(timeout.toMillis(), left)))
                     .header("Content-Type", "application/json")
                     .header("User-Agent", "facerec-recognizer")
+                    .header("Authorization", "Bearer " + credentials.bearer())
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-            signer.headers(id, ts, body).forEach(req::header);
+            credentials.signer().headers(id, ts, body).forEach(req::header);
             Optional<Long> retryAfter = Optional.empty();
             try {
                 HttpResponse<Void> res = http.send(req.build(), HttpResponse.BodyHandlers.discarding());

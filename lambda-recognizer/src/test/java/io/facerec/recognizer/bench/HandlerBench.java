@@ -26,11 +26,13 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * Run: bin/bench-handler [frames]
  */
 public final class HandlerBench {
+    static final String BENCH_SIGNING_KEY = "whsec_YmVuY2gtc2lnbmluZy1rZXktb2YtMzItYnl0ZXMhIQ==";
+
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 60;
         String bucket = "bench-frames";
         try (S3Server s3s = new S3Server(null); Dynalite dyn = Dynalite.start();
-             WebhookReceiver hook = WebhookReceiver.start("bench-secret")) {
+             WebhookReceiver hook = WebhookReceiver.start("bench-secret", BENCH_SIGNING_KEY)) {
             var s3 = s3s.client();
             var ddb = dyn.client();
             s3.createBucket(b -> b.bucket(bucket));
@@ -39,6 +41,7 @@ public final class HandlerBench {
             s3.putObject(b -> b.bucket(bucket).key("enroll/joe_biden/a.jpg"), RequestBody.fromBytes(enrolPhoto));
             Map<String, String> env = Map.of("RESULTS_TABLE", "bench", "GALLERY_BUCKET", bucket,
                     "NEXTJS_WEBHOOK_URL", hook.url().toString(), "FACIAL_RECOGNITION_WEBHOOK_SECRET", "bench-secret",
+                    "WEBHOOK_SIGNING_KEY", BENCH_SIGNING_KEY, "WEBHOOK_ALLOW_HTTP", "true",
                     "AWS_ENDPOINT_URL_S3", s3s.endpoint().toString(), "AWS_ENDPOINT_URL_DYNAMODB", dyn.endpoint().toString(),
                     "WEBHOOK_COOLDOWN_S", "0");
 

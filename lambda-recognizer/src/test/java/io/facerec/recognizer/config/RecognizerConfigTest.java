@@ -45,15 +45,58 @@ class RecognizerConfigTest {
         assertFalse(e.getMessage().contains("abc123"), "a URL's token is not echoed");
     }
 
+    static final String SIGNING_KEY = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
     @Test
     void webhookWithoutSecretIsRefusedAndSecretIsNeverPrinted() {
         Map<String, String> env = base();
         env.put("NEXTJS_WEBHOOK_URL", "https://app.example.com/api/facial-recognition/webhook");
         assertThrows(ConfigException.class, () -> RecognizerConfig.from(env));
         env.put("FACIAL_RECOGNITION_WEBHOOK_SECRET", "very-secret-value");
+        env.put("WEBHOOK_SIGNING_KEY", SIGNING_KEY);
         RecognizerConfig c = RecognizerConfig.from(env);
         assertFalse(c.toString().contains("very-secret-value"), c.toString());
+        assertFalse(c.toString().contains("MfKQ9r8"), c.toString());
         assertTrue(c.toString().contains("secret=from env"));
+    }
+
+    @Test
+    void theSigningKeyIsASecretOfItsOwnNotTheBearerToken() {
+        // one value as both Bearer token and HMAC key lets anyone who sees one request forge signed ones
+        Map<String, String> env = base();
+        env.put("NEXTJS_WEBHOOK_URL", "https://app.example.com/api/facial-recognition/webhook");
+        env.put("FACIAL_RECOGNITION_WEBHOOK_SECRET", "very-secret-value");
+        var missing = assertThrows(ConfigException.class, () -> RecognizerConfig.from(env));
+        assertEquals(List.of("NEXTJS_WEBHOOK_URL is set but neither WEBHOOK_SIGNING_KEY_ARN nor WEBHOOK_SIGNING_KEY is: "
+                + "deliveries must be signed with a key of their own"), missing.problems());
+
+        env.put("WEBHOOK_SIGNING_KEY", "very-secret-value");
+        var notAKey = assertThrows(ConfigException.class, () -> RecognizerConfig.from(env));
+        assertEquals(List.of("WEBHOOK_SIGNING_KEY must be a Standard Webhooks key: base64 of 24 to 64 bytes, "
+                + "optionally prefixed whsec_"), notAKey.problems());
+        assertFalse(notAKey.getMessage().contains("very-secret"), "the value is not echoed");
+
+        env.put("FACIAL_RECOGNITION_WEBHOOK_SECRET", SIGNING_KEY);
+        env.put("WEBHOOK_SIGNING_KEY", SIGNING_KEY);
+        var same = assertThrows(ConfigException.class, () -> RecognizerConfig.from(env));
+        assertEquals(List.of("WEBHOOK_SIGNING_KEY must differ from FACIAL_RECOGNITION_WEBHOOK_SECRET"), same.problems());
+
+        env.put("FACIAL_RECOGNITION_WEBHOOK_SECRET", "very-secret-value");
+        assertEquals(SIGNING_KEY, RecognizerConfig.from(env).webhookSigningKey().orElseThrow());
+    }
+
+    @Test
+    void plainHttpWebhooksAreRefusedUnlessAllowed() {
+        Map<String, String> env = base();
+        env.put("NEXTJS_WEBHOOK_URL", "http://app.example.com/api/facial-recognition/webhook?token=abc123");
+        env.put("FACIAL_RECOGNITION_WEBHOOK_SECRET", "very-secret-value");
+        env.put("WEBHOOK_SIGNING_KEY", SIGNING_KEY);
+        var e = assertThrows(ConfigException.class, () -> RecognizerConfig.from(env));
+        assertEquals(List.of("NEXTJS_WEBHOOK_URL must be https: the Bearer token travels with every delivery "
+                + "(WEBHOOK_ALLOW_HTTP=true allows http, for a receiver on this machine)"), e.problems());
+        assertFalse(e.getMessage().contains("abc123"));
+        env.put("WEBHOOK_ALLOW_HTTP", "true");
+        assertEquals("http", RecognizerConfig.from(env).webhookUrl().orElseThrow().getScheme());
     }
 
     @Test

@@ -61,7 +61,11 @@ import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 class RecognizerHandlerIntegrationTest {
     static final String BUCKET = "camera-frames";
     static final String TABLE = "facerec-results";
+    /** The Bearer token the Next.js app checks, as the old system had it. */
     static final String SECRET = "plain-old-system-secret-123";
+    /** The Standard Webhooks signing key, a secret of its own. */
+    static final String SIGNING_KEY = "whsec_" + java.util.Base64.getEncoder().encodeToString(
+            "a test signing key of 32 bytes!!".getBytes(StandardCharsets.US_ASCII));
     static S3Server s3Server;
     static Dynalite dynalite;
     static WebhookReceiver receiver;
@@ -80,7 +84,7 @@ class RecognizerHandlerIntegrationTest {
         dynalite = Dynalite.start();
         ddb = dynalite.client();
         ResultTableSchema.ensure(ddb, TABLE);
-        receiver = WebhookReceiver.start(SECRET);
+        receiver = WebhookReceiver.start(SECRET, SIGNING_KEY);
         recognizer = recognizer(Map.of());
         handler = new RecognizerHandler(recognizer);
         // enrolment through the handler, as in the cloud
@@ -109,6 +113,8 @@ class RecognizerHandlerIntegrationTest {
         env.put("GALLERY_BUCKET", BUCKET);
         env.put("NEXTJS_WEBHOOK_URL", receiver.url().toString());
         env.put("FACIAL_RECOGNITION_WEBHOOK_SECRET", SECRET);
+        env.put("WEBHOOK_SIGNING_KEY", SIGNING_KEY);
+        env.put("WEBHOOK_ALLOW_HTTP", "true"); // the receiver listens on loopback
         env.put("AWS_ENDPOINT_URL_S3", s3Server.endpoint().toString());
         env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString());
         env.put("WEBHOOK_COOLDOWN_S", "0");
@@ -237,6 +243,12 @@ class RecognizerHandlerIntegrationTest {
         JsonNode delivery = d.get(0);
         assertTrue(delivery.get("authorised").asBoolean(), "Bearer token accepted");
         assertTrue(delivery.get("verified").asBoolean(), "signature verified by standardwebhooks: " + delivery);
+        // the Bearer token, which travels in every request, cannot make the signature
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String byToken = "v1," + java.util.Base64.getEncoder().encodeToString(mac.doFinal((delivery.get("id").asText()
+                + "." + delivery.get("timestamp").asText() + "." + delivery.get("raw").asText()).getBytes(StandardCharsets.UTF_8)));
+        assertFalse(delivery.get("signature").asText().contains(byToken.substring(3)), "signed with a key of its own");
         JsonNode body = delivery.get("body");
         assertEquals("barack_obama", body.at("/result/name").asText());
         assertEquals("door", body.get("camera_id").asText());
@@ -485,6 +497,7 @@ class RecognizerHandlerIntegrationTest {
         assertEquals("2", w.get("attempts").s());
         assertTrue(w.get("detail").s().startsWith("connection failed"), w.get("detail").s());
         assertFalse(item.toString().contains(SECRET));
+        assertFalse(item.toString().contains(SIGNING_KEY.substring(6)));
     }
 
     @Test

@@ -16,6 +16,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class WebhookSenderTest {
+    static WebhookCredentials credentials() {
+        return new WebhookCredentials(new CachedSecret<>("token", () -> "tok", t -> t, Duration.ofMinutes(5), System::nanoTime),
+                new CachedSecret<>("key", () -> "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", WebhookSigner::new,
+                        Duration.ofMinutes(5), System::nanoTime));
+    }
+
     @Test
     void retryAfterAsSecondsOrHttpDate() {
         assertEquals(Optional.of(3000L), WebhookSender.retryAfterMillis("3", 0));
@@ -48,7 +54,7 @@ class WebhookSenderTest {
         try {
             List<Long> slept = new ArrayList<>();
             WebhookSender s = new WebhookSender(HttpClient.newHttpClient(),
-                    URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"), new WebhookSigner("k"),
+                    URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"), credentials(),
                     Duration.ofSeconds(2), 5, slept::add, System::currentTimeMillis);
             WebhookSender.Outcome o = s.deliver("id", new byte[0], System.currentTimeMillis() + 5000);
             assertEquals(WebhookSender.Status.GAVE_UP, o.status());

@@ -12,35 +12,57 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Standard Webhooks signatures: {@code webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">}.
- * A secret of the form {@code whsec_<base64>} keys the HMAC with the decoded bytes, as the spec's
- * libraries do; any other secret (the old system's plain {@code FACIAL_RECOGNITION_WEBHOOK_SECRET})
- * keys it with its UTF-8 bytes, which those libraries accept as a "raw" secret. The secret itself is
- * never printed: {@link #toString()} hides it.
+ * The key is a Standard Webhooks secret: base64 of 24 to 64 random bytes, optionally prefixed
+ * {@code whsec_}, exactly what the spec's libraries take ({@code new Webhook(key)}). It is a secret of
+ * its own, never the Bearer token the receiver also checks: a key that travels in a header would let
+ * anyone who saw one request sign others. The key itself is never printed: {@link #toString()} hides it.
  */
 public final class WebhookSigner {
     public static final String ID = "webhook-id";
     public static final String TIMESTAMP = "webhook-timestamp";
     public static final String SIGNATURE = "webhook-signature";
+    public static final String PREFIX = "whsec_";
+    public static final int MIN_KEY_BYTES = 24;
+    public static final int MAX_KEY_BYTES = 64;
+    /** What a key must be, for messages (never with the value). */
+    public static final String KEY_FORMAT = "a Standard Webhooks key: base64 of " + MIN_KEY_BYTES + " to "
+            + MAX_KEY_BYTES + " bytes, optionally prefixed " + PREFIX;
 
     private final SecretKeySpec key;
-    private final byte[] bearer;
 
-    public WebhookSigner(String secret) {
-        if (secret == null || secret.isBlank()) {
-            throw new IllegalArgumentException("webhook secret is empty");
+    public WebhookSigner(String signingKey) {
+        this.key = new SecretKeySpec(decode(signingKey), "HmacSHA256");
+    }
+
+    /** True when {@code signingKey} is a usable key (see {@link #KEY_FORMAT}). */
+    public static boolean isKey(String signingKey) {
+        try {
+            decode(signingKey);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
-        byte[] keyBytes;
-        if (secret.startsWith("whsec_")) {
-            try {
-                keyBytes = Base64.getDecoder().decode(secret.substring(6));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("webhook secret starts with whsec_ but is not valid base64");
-            }
-        } else {
-            keyBytes = secret.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] decode(String signingKey) {
+        if (signingKey == null || signingKey.isBlank()) {
+            throw new IllegalArgumentException("webhook signing key is empty");
         }
-        this.key = new SecretKeySpec(keyBytes, "HmacSHA256");
-        this.bearer = secret.getBytes(StandardCharsets.UTF_8);
+        String b64 = signingKey.strip();
+        if (b64.startsWith(PREFIX)) {
+            b64 = b64.substring(PREFIX.length());
+        }
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(b64);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("webhook signing key must be " + KEY_FORMAT + "; it is not base64");
+        }
+        if (bytes.length < MIN_KEY_BYTES || bytes.length > MAX_KEY_BYTES) {
+            throw new IllegalArgumentException("webhook signing key must be " + KEY_FORMAT + "; it has " + bytes.length
+                    + " bytes");
+        }
+        return bytes;
     }
 
     /** {@code v1,<base64 signature>} for this id, timestamp (epoch seconds) and body. */
@@ -55,10 +77,9 @@ public final class WebhookSigner {
         }
     }
 
-    /** The headers of one delivery: Bearer token and the three Standard Webhooks headers. */
+    /** The three Standard Webhooks headers of one delivery. */
     public Map<String, String> headers(String id, long timestampSeconds, byte[] body) {
         Map<String, String> h = new LinkedHashMap<>();
-        h.put("Authorization", "Bearer " + new String(bearer, StandardCharsets.UTF_8));
         h.put(ID, id);
         h.put(TIMESTAMP, Long.toString(timestampSeconds));
         h.put(SIGNATURE, sign(id, timestampSeconds, body));
@@ -91,6 +112,6 @@ public final class WebhookSigner {
 
     @Override
     public String toString() {
-        return "WebhookSigner[secret hidden]";
+        return "WebhookSigner[key hidden]";
     }
 }
