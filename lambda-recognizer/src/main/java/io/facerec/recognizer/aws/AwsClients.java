@@ -1,33 +1,59 @@
 package io.facerec.recognizer.aws;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Optional;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
- * The AWS clients, built once per container. Endpoint overrides (and path-style S3 addressing) let
- * the same code talk to S3- and DynamoDB-compatible servers on a laptop.
+ * The AWS clients, built once per container. Every call is bounded: an attempt gives up after
+ * {@code attempt} (connect and read included), a call with its retries after {@code call}, so a
+ * stalled endpoint costs a bounded share of the invocation instead of all of it. Endpoint overrides
+ * (and path-style S3 addressing) let the same code talk to S3- and DynamoDB-compatible servers on a
+ * laptop.
  */
 public final class AwsClients {
     private AwsClients() {
     }
 
-    public static S3Client s3(Optional<URI> endpoint) {
-        var b = S3Client.builder().httpClient(UrlConnectionHttpClient.create());
+    /** Per call (all attempts) and per attempt. */
+    public record Timeouts(Duration call, Duration attempt) {
+        public Timeouts {
+            if (attempt.compareTo(call) > 0) {
+                throw new IllegalArgumentException("an attempt cannot outlast its call");
+            }
+        }
+    }
+
+    public static S3Client s3(Optional<URI> endpoint, Timeouts t) {
+        var b = S3Client.builder().httpClient(http(t)).overrideConfiguration(bounded(t));
         endpoint.ifPresent(e -> b.endpointOverride(e).forcePathStyle(true));
         return b.build();
     }
 
-    public static DynamoDbClient dynamoDb(Optional<URI> endpoint) {
-        var b = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create());
+    public static DynamoDbClient dynamoDb(Optional<URI> endpoint, Timeouts t) {
+        var b = DynamoDbClient.builder().httpClient(http(t)).overrideConfiguration(bounded(t));
         endpoint.ifPresent(b::endpointOverride);
         return b.build();
     }
 
-    public static SecretsManagerClient secrets() {
-        return SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+    public static SecretsManagerClient secrets(Optional<URI> endpoint, Timeouts t) {
+        var b = SecretsManagerClient.builder().httpClient(http(t)).overrideConfiguration(bounded(t));
+        endpoint.ifPresent(b::endpointOverride);
+        return b.build();
+    }
+
+    private static ClientOverrideConfiguration bounded(Timeouts t) {
+        return ClientOverrideConfiguration.builder().apiCallTimeout(t.call()).apiCallAttemptTimeout(t.attempt()).build();
+    }
+
+    private static SdkHttpClient http(Timeouts t) {
+        Duration connect = t.attempt().compareTo(Duration.ofSeconds(2)) < 0 ? t.attempt() : Duration.ofSeconds(2);
+        return UrlConnectionHttpClient.builder().connectionTimeout(connect).socketTimeout(t.attempt()).build();
     }
 }

@@ -2,6 +2,7 @@ package io.facerec.recognizer.config;
 
 import io.facerec.model.config.SettingsReader;
 import io.facerec.model.webhook.WebhookSigner;
+import io.facerec.recognizer.aws.AwsClients;
 import io.facerec.recognizer.engine.EngineConfig;
 import io.facerec.recognizer.engine.FaceModels;
 import io.facerec.recognizer.image.ImageDecoder;
@@ -37,6 +38,8 @@ public record RecognizerConfig(
         Duration galleryRefresh,
         Optional<URI> s3Endpoint,
         Optional<URI> dynamoDbEndpoint,
+        Optional<URI> secretsManagerEndpoint,
+        AwsClients.Timeouts awsTimeouts,
         Optional<Path> modelsDir,
         long maxGalleryBytes,
         Duration controlRefresh) {
@@ -108,6 +111,13 @@ public record RecognizerConfig(
         int refresh = r.integer("GALLERY_REFRESH_S", 30, 0, 86_400);
         Optional<URI> s3 = r.url("AWS_ENDPOINT_URL_S3").or(() -> r.url("AWS_ENDPOINT_URL"));
         Optional<URI> ddb = r.url("AWS_ENDPOINT_URL_DYNAMODB").or(() -> r.url("AWS_ENDPOINT_URL"));
+        Optional<URI> secrets = r.url("AWS_ENDPOINT_URL_SECRETS_MANAGER").or(() -> r.url("AWS_ENDPOINT_URL"));
+        int callMs = r.integer("AWS_CALL_TIMEOUT_MS", 12_000, 100, 900_000);
+        int attemptMs = r.integer("AWS_ATTEMPT_TIMEOUT_MS", 5_000, 100, 900_000);
+        if (attemptMs > callMs) {
+            r.problem("AWS_ATTEMPT_TIMEOUT_MS (" + attemptMs + ") must not exceed AWS_CALL_TIMEOUT_MS (" + callMs + ")");
+            attemptMs = callMs;
+        }
         Optional<Path> models = r.optional("FACE_MODELS_DIR").map(Path::of);
         long maxGallery = r.whole("MAX_GALLERY_BYTES", DEFAULT_MAX_GALLERY_BYTES, 1, Integer.MAX_VALUE - 8);
         int controlRefresh = r.integer("CONTROL_REFRESH_S", 5, 0, 3600);
@@ -115,8 +125,9 @@ public record RecognizerConfig(
         EngineConfig engine = new EngineConfig(downscale, minFace, (float) minScore, (float) minQuality, maxPixels);
         return new RecognizerConfig(table, bucket, prefix, threshold, engine, maxBytes, webhook, secretArn, secret,
                 signingKeyArn, signingKey, Duration.ofSeconds(secretTtl), Duration.ofSeconds(cooldown), sendUnknown,
-                Duration.ofMillis(timeoutMs), attempts, streams, ttlDays, Duration.ofSeconds(refresh), s3, ddb, models,
-                maxGallery, Duration.ofSeconds(controlRefresh));
+                Duration.ofMillis(timeoutMs), attempts, streams, ttlDays, Duration.ofSeconds(refresh), s3, ddb, secrets,
+                new AwsClients.Timeouts(Duration.ofMillis(callMs), Duration.ofMillis(attemptMs)), models, maxGallery,
+                Duration.ofSeconds(controlRefresh));
     }
 
     /** The threshold to match with: THRESHOLD when set, else the gallery's own, else the model default. */

@@ -51,8 +51,10 @@ public final class Recognizer {
     /** The production wiring: configuration from the environment, real AWS clients. */
     public static Recognizer fromEnvironment() {
         RecognizerConfig config = RecognizerConfig.fromEnvironment();
-        return create(config, AwsClients.s3(config.s3Endpoint()), AwsClients.dynamoDb(config.dynamoDbEndpoint()),
-                WebhookCredentials.from(AwsClients.secrets()), Clock.systemUTC());
+        return create(config, AwsClients.s3(config.s3Endpoint(), config.awsTimeouts()),
+                AwsClients.dynamoDb(config.dynamoDbEndpoint(), config.awsTimeouts()),
+                WebhookCredentials.from(() -> AwsClients.secrets(config.secretsManagerEndpoint(), config.awsTimeouts())),
+                Clock.systemUTC());
     }
 
     public static Recognizer create(RecognizerConfig config, S3Client s3, DynamoDbClient ddb,

@@ -38,8 +38,20 @@ public final class WebhookCredentials {
         return Optional.of(new WebhookCredentials(bearer, signer));
     }
 
-    public static Function<String, String> from(SecretsManagerClient client) {
-        return arn -> client.getSecretValue(b -> b.secretId(arn)).secretString();
+    /** Reads a secret's value by ARN; the client is built on first use (none when no ARN is configured). */
+    public static Function<String, String> from(Supplier<SecretsManagerClient> client) {
+        Supplier<SecretsManagerClient> once = new Supplier<>() {
+            private SecretsManagerClient built;
+
+            @Override
+            public synchronized SecretsManagerClient get() {
+                if (built == null) {
+                    built = client.get();
+                }
+                return built;
+            }
+        };
+        return arn -> once.get().getSecretValue(b -> b.secretId(arn)).secretString();
     }
 
     public String bearer() {

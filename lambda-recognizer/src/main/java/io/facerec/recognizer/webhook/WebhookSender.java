@@ -1,6 +1,5 @@
 package io.facerec.recognizer.webhook;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +11,10 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 
@@ -25,6 +28,8 @@ import java.util.function.LongSupplier;
 public final class WebhookSender {
     static final long BASE_BACKOFF_MS = 200;
     static final long MAX_BACKOFF_MS = 5_000;
+    /** An attempt with less time than this left is not started. */
+    static final long MIN_ATTEMPT_MS = 100;
 
     private final HttpClient http;
     private final URI url;
@@ -71,21 +76,25 @@ public final class WebhookSender {
         String lastDetail = "not attempted: no time left";
         while (attempt < maxAttempts) {
             long left = deadlineMillis - clockMillis.getAsLong();
-            if (left < 100) {
+            if (left < MIN_ATTEMPT_MS) {
                 return new Outcome(Status.GAVE_UP, attempt, lastStatus, lastDetail + "; out of time");
             }
             attempt++;
+            long attemptMillis = Math.min(timeout.toMillis(), left);
             long ts = Instant.ofEpochMilli(clockMillis.getAsLong()).getEpochSecond();
             HttpRequest.Builder req = HttpRequest.newBuilder(url)
-                    .timeout(Duration.ofMillis(Math.min(timeout.toMillis(), left)))
+                    .timeout(Duration.ofMillis(attemptMillis))
                     .header("Content-Type", "application/json")
                     .header("User-Agent", "facerec-recognizer")
                     .header("Authorization", "Bearer " + credentials.bearer())
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body));
             credentials.signer().headers(id, ts, body).forEach(req::header);
             Optional<Long> retryAfter = Optional.empty();
+            String retryAfterText = null;
+            CompletableFuture<HttpResponse<Void>> call = http.sendAsync(req.build(), HttpResponse.BodyHandlers.discarding());
             try {
-                HttpResponse<Void> res = http.send(req.build(), HttpResponse.BodyHandlers.discarding());
+                // the request timeout may stop at the headers: the attempt, body included, ends here
+                HttpResponse<Void> res = call.get(attemptMillis, TimeUnit.MILLISECONDS);
                 lastStatus = res.statusCode();
                 if (lastStatus >= 200 && lastStatus < 300) {
                     return new Outcome(Status.DELIVERED, attempt, lastStatus, "HTTP " + lastStatus);
@@ -94,22 +103,31 @@ public final class WebhookSender {
                 if (lastStatus >= 400 && lastStatus < 500 && lastStatus != 408 && lastStatus != 429) {
                     return new Outcome(Status.FAILED, attempt, lastStatus, lastDetail + " (not retried)");
                 }
-                retryAfter = res.headers().firstValue("Retry-After").flatMap(v -> retryAfterMillis(v, clockMillis.getAsLong()));
-            } catch (HttpTimeoutException e) {
-                lastDetail = "timed out after " + timeout.toMillis() + " ms";
-            } catch (IOException e) {
-                lastDetail = "connection failed: " + e.getClass().getSimpleName();
+                retryAfterText = res.headers().firstValue("Retry-After").orElse(null);
+                retryAfter = retryAfterText == null ? Optional.empty()
+                        : retryAfterMillis(retryAfterText, clockMillis.getAsLong());
+            } catch (TimeoutException e) {
+                call.cancel(true);
+                lastDetail = "timed out after " + attemptMillis + " ms (body included)";
+            } catch (ExecutionException e) {
+                lastDetail = e.getCause() instanceof HttpTimeoutException
+                        ? "timed out after " + attemptMillis + " ms"
+                        : "connection failed: " + e.getCause().getClass().getSimpleName();
             } catch (InterruptedException e) {
+                call.cancel(true);
                 Thread.currentThread().interrupt();
                 return new Outcome(Status.GAVE_UP, attempt, lastStatus, "interrupted");
             }
             if (attempt >= maxAttempts) {
                 break;
             }
-            long wait = retryAfter.orElse(backoff(attempt));
-            if (clockMillis.getAsLong() + wait + 100 > deadlineMillis) {
-                return new Outcome(Status.GAVE_UP, attempt, lastStatus,
-                        lastDetail + "; next attempt (in " + wait + " ms) would pass the deadline");
+            long wait = retryAfter.isPresent() ? retryAfter.get() : backoff(attempt);
+            // compared as what is left, so a wait near Long.MAX_VALUE cannot overflow into the past
+            long leftAfterWait = deadlineMillis - clockMillis.getAsLong() - MIN_ATTEMPT_MS;
+            if (wait > leftAfterWait) {
+                return new Outcome(Status.GAVE_UP, attempt, lastStatus, lastDetail + "; "
+                        + (retryAfter.isPresent() ? "Retry-After " + abbreviate(retryAfterText) + " asks for a wait"
+                        : "the next attempt (in " + wait + " ms) would be") + " past the deadline");
             }
             try {
                 sleeper.sleep(wait);
@@ -127,19 +145,28 @@ public final class WebhookSender {
         return ThreadLocalRandom.current().nextLong(cap + 1);
     }
 
-    /** Retry-After as delta-seconds or an HTTP date. */
+    /**
+     * Retry-After as delta-seconds or an HTTP date, in milliseconds. Values too large for a long
+     * saturate at {@link Long#MAX_VALUE}: they only ever mean "later than this invocation can wait".
+     */
     static Optional<Long> retryAfterMillis(String value, long nowMillis) {
         String v = value.strip();
-        try {
-            long seconds = Long.parseLong(v);
-            return seconds < 0 ? Optional.empty() : Optional.of(seconds * 1000);
-        } catch (NumberFormatException e) {
+        if (v.matches("\\d{1,1000}")) {
             try {
-                long at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
-                return Optional.of(Math.max(0, at - nowMillis));
-            } catch (DateTimeParseException e2) {
-                return Optional.empty();
+                return Optional.of(Math.multiplyExact(Long.parseLong(v), 1000L));
+            } catch (ArithmeticException | NumberFormatException e) {
+                return Optional.of(Long.MAX_VALUE);
             }
         }
+        try {
+            long at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+            return Optional.of(Math.max(0, at - nowMillis));
+        } catch (DateTimeParseException | ArithmeticException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 }
