@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * {@code attempt} (connect and read included), a call with its retries after {@code call}, so a
  * stalled endpoint costs a bounded share of the invocation instead of all of it. Endpoint overrides
  * (and path-style S3 addressing) let the same code talk to S3- and DynamoDB-compatible servers on a
- * laptop.
+ * laptop. All three share one {@link RenewableHttpClient}, which SnapStart's restore hook renews.
  */
 public final class AwsClients {
     private AwsClients() {
@@ -30,30 +30,44 @@ public final class AwsClients {
         }
     }
 
+    /** The HTTP client of the SDK clients, with the connect and read timeouts of one attempt. */
+    public static RenewableHttpClient http(Timeouts t) {
+        Duration connect = t.attempt().compareTo(Duration.ofSeconds(2)) < 0 ? t.attempt() : Duration.ofSeconds(2);
+        return new RenewableHttpClient(() -> UrlConnectionHttpClient.builder().connectionTimeout(connect)
+                .socketTimeout(t.attempt()).build());
+    }
+
     public static S3Client s3(Optional<URI> endpoint, Timeouts t) {
-        var b = S3Client.builder().httpClient(http(t)).overrideConfiguration(bounded(t));
+        return s3(endpoint, t, http(t));
+    }
+
+    public static DynamoDbClient dynamoDb(Optional<URI> endpoint, Timeouts t) {
+        return dynamoDb(endpoint, t, http(t));
+    }
+
+    public static SecretsManagerClient secrets(Optional<URI> endpoint, Timeouts t) {
+        return secrets(endpoint, t, http(t));
+    }
+
+    public static S3Client s3(Optional<URI> endpoint, Timeouts t, SdkHttpClient http) {
+        var b = S3Client.builder().httpClient(http).overrideConfiguration(bounded(t));
         endpoint.ifPresent(e -> b.endpointOverride(e).forcePathStyle(true));
         return b.build();
     }
 
-    public static DynamoDbClient dynamoDb(Optional<URI> endpoint, Timeouts t) {
-        var b = DynamoDbClient.builder().httpClient(http(t)).overrideConfiguration(bounded(t));
+    public static DynamoDbClient dynamoDb(Optional<URI> endpoint, Timeouts t, SdkHttpClient http) {
+        var b = DynamoDbClient.builder().httpClient(http).overrideConfiguration(bounded(t));
         endpoint.ifPresent(b::endpointOverride);
         return b.build();
     }
 
-    public static SecretsManagerClient secrets(Optional<URI> endpoint, Timeouts t) {
-        var b = SecretsManagerClient.builder().httpClient(http(t)).overrideConfiguration(bounded(t));
+    public static SecretsManagerClient secrets(Optional<URI> endpoint, Timeouts t, SdkHttpClient http) {
+        var b = SecretsManagerClient.builder().httpClient(http).overrideConfiguration(bounded(t));
         endpoint.ifPresent(b::endpointOverride);
         return b.build();
     }
 
     private static ClientOverrideConfiguration bounded(Timeouts t) {
         return ClientOverrideConfiguration.builder().apiCallTimeout(t.call()).apiCallAttemptTimeout(t.attempt()).build();
-    }
-
-    private static SdkHttpClient http(Timeouts t) {
-        Duration connect = t.attempt().compareTo(Duration.ofSeconds(2)) < 0 ? t.attempt() : Duration.ofSeconds(2);
-        return UrlConnectionHttpClient.builder().connectionTimeout(connect).socketTimeout(t.attempt()).build();
     }
 }

@@ -4,6 +4,7 @@ import io.facerec.model.gallery.GalleryFormatException;
 import io.facerec.recognizer.announce.AnnouncementPlan;
 import io.facerec.recognizer.announce.Announcer;
 import io.facerec.recognizer.aws.AwsClients;
+import io.facerec.recognizer.aws.RenewableHttpClient;
 import io.facerec.recognizer.config.RecognizerConfig;
 import io.facerec.recognizer.control.ControlStateReader;
 import io.facerec.recognizer.engine.FaceEngine;
@@ -13,6 +14,7 @@ import io.facerec.recognizer.gallery.S3GallerySource;
 import io.facerec.recognizer.metrics.RecognizerMetrics;
 import io.facerec.recognizer.recognition.FrameService;
 import io.facerec.recognizer.results.ResultStore;
+import io.facerec.recognizer.webhook.Jitter;
 import io.facerec.recognizer.webhook.WebhookCredentials;
 import io.facerec.recognizer.webhook.WebhookSender;
 import java.io.IOException;
@@ -42,23 +44,35 @@ public final class Recognizer {
 
     private final FrameService frames;
     private final EnrolmentService enrolment;
+    private final SnapStartHooks hooks;
 
-    public Recognizer(FrameService frames, EnrolmentService enrolment) {
+    public Recognizer(FrameService frames, EnrolmentService enrolment, SnapStartHooks hooks) {
         this.frames = frames;
         this.enrolment = enrolment;
+        this.hooks = hooks;
     }
 
-    /** The production wiring: configuration from the environment, real AWS clients. */
+    /** The production wiring: configuration from the environment, real AWS clients, SnapStart hooks registered. */
     public static Recognizer fromEnvironment() {
         RecognizerConfig config = RecognizerConfig.fromEnvironment();
-        return create(config, AwsClients.s3(config.s3Endpoint(), config.awsTimeouts()),
-                AwsClients.dynamoDb(config.dynamoDbEndpoint(), config.awsTimeouts()),
-                WebhookCredentials.from(() -> AwsClients.secrets(config.secretsManagerEndpoint(), config.awsTimeouts())),
-                Clock.systemUTC());
+        AwsClients.Timeouts t = config.awsTimeouts();
+        RenewableHttpClient awsHttp = AwsClients.http(t);
+        Recognizer r = create(config, AwsClients.s3(config.s3Endpoint(), t, awsHttp),
+                AwsClients.dynamoDb(config.dynamoDbEndpoint(), t, awsHttp),
+                WebhookCredentials.from(() -> AwsClients.secrets(config.secretsManagerEndpoint(), t, awsHttp)),
+                Clock.systemUTC(), Optional.of(awsHttp));
+        r.hooks.register();
+        return r;
     }
 
     public static Recognizer create(RecognizerConfig config, S3Client s3, DynamoDbClient ddb,
                                     Function<String, String> secretsManager, Clock clock) {
+        return create(config, s3, ddb, secretsManager, clock, Optional.empty());
+    }
+
+    /** {@code awsHttp}: the HTTP client behind {@code s3} and {@code ddb}, renewed after a SnapStart restore. */
+    static Recognizer create(RecognizerConfig config, S3Client s3, DynamoDbClient ddb,
+                             Function<String, String> secretsManager, Clock clock, Optional<RenewableHttpClient> awsHttp) {
         LOG.info("starting with {}", config);
         FaceEngine engine;
         try {
@@ -76,18 +90,17 @@ public final class Recognizer {
             c.bearer(); // read at init: a secret that cannot be read stops the start, not the first frame
             c.signer();
         });
-        Optional<WebhookSender> webhook = credentials.map(c -> {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(config.webhookTimeout())
-                    .followRedirects(HttpClient.Redirect.NEVER).build();
-            return new WebhookSender(http, config.webhookUrl().orElseThrow(), c, config.webhookTimeout(),
-                    config.webhookMaxAttempts());
-        });
+        Jitter jitter = new Jitter();
+        Optional<WebhookSender> webhook = credentials.map(c -> new WebhookSender(
+                () -> HttpClient.newBuilder().connectTimeout(config.webhookTimeout())
+                        .followRedirects(HttpClient.Redirect.NEVER).build(),
+                config.webhookUrl().orElseThrow(), c, config.webhookTimeout(), config.webhookMaxAttempts(), jitter));
         Optional<Announcer> announcer = webhook.map(w -> new Announcer(store, w,
                 new AnnouncementPlan(config.webhookSendUnknown(), config.cameraStreamUrls()), config.webhookCooldown(), clock));
         FrameService frames = new FrameService(s3, engine, cache, store, announcer, config.maxFrameBytes(), clock,
                 new ControlStateReader(ddb, config.resultsTable(), config.controlRefresh(), clock));
         EnrolmentService enrol = new EnrolmentService(s3, engine, source, cache, store, config.maxFrameBytes(), clock);
-        return new Recognizer(frames, enrol);
+        return new Recognizer(frames, enrol, new SnapStartHooks(jitter, credentials, webhook, cache, awsHttp));
     }
 
     /**
@@ -100,6 +113,11 @@ public final class Recognizer {
 
     /** Counts per outcome, and the records that deserve a retry of the whole event. */
     public record Summary(int frames, int duplicates, int errors, int enrolments, int skipped, List<String> retryable) {
+    }
+
+    /** The SnapStart hooks of this container (registered by {@link #fromEnvironment()}). */
+    public SnapStartHooks hooks() {
+        return hooks;
     }
 
     public Summary handle(List<Record> records, long remainingMillis) {

@@ -15,8 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * POSTs signed deliveries to the Next.js webhook. Any 2xx is success. 408, 429, 5xx and network
@@ -31,7 +31,9 @@ public final class WebhookSender {
     /** An attempt with less time than this left is not started. */
     static final long MIN_ATTEMPT_MS = 100;
 
-    private final HttpClient http;
+    private final Supplier<HttpClient> httpFactory;
+    private final Jitter jitter;
+    private HttpClient http;
     private final URI url;
     private final WebhookCredentials credentials;
     private final Duration timeout;
@@ -50,19 +52,40 @@ public final class WebhookSender {
     public record Outcome(Status status, int attempts, int httpStatus, String detail) {
     }
 
-    public WebhookSender(HttpClient http, URI url, WebhookCredentials credentials, Duration timeout, int maxAttempts) {
-        this(http, url, credentials, timeout, maxAttempts, Thread::sleep, System::currentTimeMillis);
+    /** {@code httpFactory} builds the HTTP client now and again after its connections were dropped. */
+    public WebhookSender(Supplier<HttpClient> httpFactory, URI url, WebhookCredentials credentials, Duration timeout,
+                         int maxAttempts, Jitter jitter) {
+        this(httpFactory, url, credentials, timeout, maxAttempts, jitter, Thread::sleep, System::currentTimeMillis);
     }
 
-    WebhookSender(HttpClient http, URI url, WebhookCredentials credentials, Duration timeout, int maxAttempts,
-                  Sleeper sleeper, LongSupplier clockMillis) {
-        this.http = http;
+    WebhookSender(Supplier<HttpClient> httpFactory, URI url, WebhookCredentials credentials, Duration timeout,
+                  int maxAttempts, Jitter jitter, Sleeper sleeper, LongSupplier clockMillis) {
+        this.httpFactory = httpFactory;
+        this.jitter = jitter;
         this.url = url;
         this.credentials = credentials;
         this.timeout = timeout;
         this.maxAttempts = maxAttempts;
         this.sleeper = sleeper;
         this.clockMillis = clockMillis;
+    }
+
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = httpFactory.get();
+        }
+        return http;
+    }
+
+    /**
+     * Closes the HTTP client and its pooled connections (before a SnapStart snapshot: no socket is
+     * kept in it); the next delivery builds a new one.
+     */
+    public synchronized void dropConnections() {
+        if (http != null) {
+            http.shutdownNow();
+            http = null;
+        }
     }
 
     /** Where deliveries go, for logs: scheme, host and port only. */
@@ -91,7 +114,7 @@ public final class WebhookSender {
             credentials.signer().headers(id, ts, body).forEach(req::header);
             Optional<Long> retryAfter = Optional.empty();
             String retryAfterText = null;
-            CompletableFuture<HttpResponse<Void>> call = http.sendAsync(req.build(), HttpResponse.BodyHandlers.discarding());
+            CompletableFuture<HttpResponse<Void>> call = http().sendAsync(req.build(), HttpResponse.BodyHandlers.discarding());
             try {
                 // the request timeout may stop at the headers: the attempt, body included, ends here
                 HttpResponse<Void> res = call.get(attemptMillis, TimeUnit.MILLISECONDS);
@@ -121,7 +144,7 @@ public final class WebhookSender {
             if (attempt >= maxAttempts) {
                 break;
             }
-            long wait = retryAfter.isPresent() ? retryAfter.get() : backoff(attempt);
+            long wait = retryAfter.isPresent() ? retryAfter.get() : backoff(attempt, jitter);
             // compared as what is left, so a wait near Long.MAX_VALUE cannot overflow into the past
             long leftAfterWait = deadlineMillis - clockMillis.getAsLong() - MIN_ATTEMPT_MS;
             if (wait > leftAfterWait) {
@@ -140,9 +163,9 @@ public final class WebhookSender {
     }
 
     /** Full jitter: uniform in [0, min(cap, base * 2^(attempt-1))]. */
-    static long backoff(int attempt) {
+    static long backoff(int attempt, Jitter jitter) {
         long cap = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS << Math.min(attempt - 1, 20));
-        return ThreadLocalRandom.current().nextLong(cap + 1);
+        return jitter.upTo(cap);
     }
 
     /**

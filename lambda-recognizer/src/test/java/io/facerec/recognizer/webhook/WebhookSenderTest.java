@@ -61,9 +61,9 @@ class WebhookSenderTest {
             HttpServer server = answering(503, huge, hits);
             try {
                 List<Long> slept = new ArrayList<>();
-                WebhookSender s = new WebhookSender(HttpClient.newHttpClient(),
+                WebhookSender s = new WebhookSender(HttpClient::newHttpClient,
                         URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"), credentials(),
-                        Duration.ofSeconds(2), 5, millis -> {
+                        Duration.ofSeconds(2), 5, new Jitter(), millis -> {
                             if (millis < 0) {
                                 throw new IllegalArgumentException("timeout value is negative"); // as Thread.sleep
                             }
@@ -100,9 +100,9 @@ class WebhookSenderTest {
         server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         server.start();
         try {
-            WebhookSender s = new WebhookSender(HttpClient.newHttpClient(),
+            WebhookSender s = new WebhookSender(HttpClient::newHttpClient,
                     URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"), credentials(),
-                    Duration.ofMillis(500), 1, millis -> { }, System::currentTimeMillis);
+                    Duration.ofMillis(500), 1, new Jitter(), millis -> { }, System::currentTimeMillis);
             WebhookSender.Outcome o = s.deliver("id", new byte[0], System.currentTimeMillis() + 60_000);
             assertEquals(WebhookSender.Status.FAILED, o.status(), o.toString());
             assertTrue(o.detail().startsWith("timed out after 500 ms"), o.detail());
@@ -114,7 +114,7 @@ class WebhookSenderTest {
     @Test
     void backoffIsJitteredUnderACap() {
         for (int a = 1; a < 30; a++) {
-            long b = WebhookSender.backoff(a);
+            long b = WebhookSender.backoff(a, new Jitter());
             assertTrue(b >= 0 && b <= Math.min(WebhookSender.MAX_BACKOFF_MS, WebhookSender.BASE_BACKOFF_MS << Math.min(a - 1, 20)));
         }
     }
@@ -132,9 +132,9 @@ class WebhookSenderTest {
         server.start();
         try {
             List<Long> slept = new ArrayList<>();
-            WebhookSender s = new WebhookSender(HttpClient.newHttpClient(),
+            WebhookSender s = new WebhookSender(HttpClient::newHttpClient,
                     URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"), credentials(),
-                    Duration.ofSeconds(2), 5, slept::add, System::currentTimeMillis);
+                    Duration.ofSeconds(2), 5, new Jitter(), slept::add, System::currentTimeMillis);
             WebhookSender.Outcome o = s.deliver("id", new byte[0], System.currentTimeMillis() + 5000);
             assertEquals(WebhookSender.Status.GAVE_UP, o.status());
             assertEquals(1, hits.get());
