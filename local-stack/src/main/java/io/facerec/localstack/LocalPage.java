@@ -27,6 +27,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -38,6 +40,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * upload or by dropping photos in {@code enroll-inbox/<name>/}.
  */
 public final class LocalPage implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(LocalPage.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpServer server;
     private final S3Client s3;
@@ -165,6 +168,11 @@ public final class LocalPage implements AutoCloseable {
 
     private void enroll(HttpExchange ex) throws IOException {
         safe(ex, () -> {
+            if (!fromThisPage(ex)) {
+                // another site's page in the user's browser, or a name rebound to 127.0.0.1: not ours to obey
+                send(ex, 403, "text/plain", "enrolment is accepted from this page only".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
             Map<String, String> q = query(ex);
             String name = q.getOrDefault("name", "").strip();
             String file = q.getOrDefault("file", "photo.jpg").replaceAll("[^A-Za-z0-9._ -]", "_");
@@ -191,8 +199,27 @@ public final class LocalPage implements AutoCloseable {
         }
     }
 
-    /** Photos dropped in enroll-inbox/<name>/ go to enroll/<name>/ once each. */
-    void scanInbox() {
+    /**
+     * True when the request names this server as the page does: a Host of 127.0.0.1, localhost or
+     * [::1] with this port (a DNS-rebound name is refused), and an Origin, when the browser sends one,
+     * of that same host (another site's page is refused). Tools on this machine send no Origin.
+     */
+    boolean fromThisPage(HttpExchange ex) {
+        String host = ex.getRequestHeaders().getFirst("Host");
+        int port = port();
+        List<String> ours = List.of("127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port);
+        if (host == null || !ours.contains(host.toLowerCase(Locale.ROOT))) {
+            return false;
+        }
+        List<String> origins = ex.getRequestHeaders().get("Origin");
+        if (origins == null) {
+            return true;
+        }
+        return origins.size() == 1 && origins.get(0).equalsIgnoreCase("http://" + host);
+    }
+
+    /** Photos dropped in enroll-inbox/<name>/ go to enroll/<name>/ once each; a failed upload is tried again. */
+    synchronized void scanInbox() {
         try (Stream<Path> people = Files.list(inbox)) {
             for (Path person : people.filter(Files::isDirectory).toList()) {
                 try (Stream<Path> photos = Files.list(person)) {
@@ -200,14 +227,19 @@ public final class LocalPage implements AutoCloseable {
                             .matches(".*\\.(jpe?g|png)")).toList()) {
                         String key = "enroll/" + person.getFileName() + "/" + p.getFileName();
                         String stamp = key + "@" + Files.getLastModifiedTime(p).toMillis();
-                        if (uploaded.add(stamp)) {
-                            s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromFile(p));
+                        if (!uploaded.contains(stamp)) {
+                            try {
+                                s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromFile(p));
+                                uploaded.add(stamp);
+                            } catch (RuntimeException e) {
+                                LOG.warn("inbox photo {} not uploaded ({}); the next scan tries again", p, e.toString());
+                            }
                         }
                     }
                 }
             }
         } catch (Exception e) {
-            // the next scan tries again
+            LOG.warn("enroll inbox {} could not be read ({}); the next scan tries again", inbox, e.toString());
         }
     }
 

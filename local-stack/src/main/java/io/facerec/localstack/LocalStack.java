@@ -95,6 +95,7 @@ public final class LocalStack implements AutoCloseable {
     private final String secret;
     private final String signingKey;
     private final List<String> cameras = new ArrayList<>();
+    private volatile RecognizerProcess recognizer;
     private SimulatedCamera camera;
     private EdgeForwarder forwarder;
 
@@ -113,7 +114,11 @@ public final class LocalStack implements AutoCloseable {
         try {
             secret = secret(s.dataDir().resolve("webhook-secret"));
             signingKey = signingKey(s.dataDir().resolve("webhook-signing-key"));
-            runtime = track(new LambdaRuntimeApi(s.runtimePort(), 60_000));
+            runtime = track(new LambdaRuntimeApi(s.runtimePort(), 60_000, () -> {
+                if (recognizer != null) {
+                    recognizer.restart();
+                }
+            }));
             s3Server = track(new S3Server(Files.createDirectories(s.dataDir().resolve("s3")), s.s3Port(),
                     store -> new EventingBlobStore(store, runtime::invoke)));
             s3 = track(s3Server.client());
@@ -125,7 +130,7 @@ public final class LocalStack implements AutoCloseable {
             ddb = track(dynalite.client());
             ResultTableSchema.ensure(ddb, TABLE);
             receiver = track(WebhookReceiver.start(secret, signingKey, s.webhookPort()));
-            track(new RecognizerProcess(recognizerJar(s.root()), s.root().resolve("local-stack/target/ric-lib"),
+            recognizer = track(new RecognizerProcess(recognizerJar(s.root()), s.root().resolve("local-stack/target/ric-lib"),
                     hooks.recognizerClasspath(), recognizerEnv(), s.dataDir().resolve("logs/recognizer.log")));
             api = track(new LocalResultsApi(s.apiPort(), new ResultsApiHandler(ResultsApi.create(ApiConfig.from(apiEnv()), ddb, s3,
                     ApiKeyAuthenticator.none(), Clock.systemUTC())), LocalResultsApi.origins(s.apiCorsOrigins())));

@@ -80,6 +80,12 @@ public final class RecognizerProcess implements AutoCloseable {
         }
     }
 
+    /** Kills the process; the watcher starts a new one (after a timed-out invocation, as Lambda does). */
+    public void restart() {
+        LOG.warn("recognizer process restarted after a timed-out invocation");
+        process.destroyForcibly();
+    }
+
     @Override
     public void close() throws InterruptedException {
         running = false;

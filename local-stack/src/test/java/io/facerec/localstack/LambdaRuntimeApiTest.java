@@ -42,6 +42,29 @@ class LambdaRuntimeApiTest {
     }
 
     @Test
+    void anInvocationPastItsDeadlineIsGivenUpAndRetriedAndItsLateAnswerIgnored() throws Exception {
+        try (LambdaRuntimeApi api = new LambdaRuntimeApi(0, 500)) {
+            api.invoke("{\"n\":2}");
+            var first = next(api.port());
+            String id = first.headers().firstValue("Lambda-Runtime-Aws-Request-Id").orElseThrow();
+            // the function hangs: no response, no error
+            long end = System.currentTimeMillis() + 20_000;
+            while (api.stats().errors() == 0 && System.currentTimeMillis() < end) {
+                Thread.sleep(50);
+            }
+            assertEquals(1, api.stats().errors(), "timed out, counted as Lambda counts a timeout: an error");
+            assertEquals(1, api.stats().retries());
+            var again = next(api.port());
+            assertEquals("{\"n\":2}", again.body(), "the event is tried again");
+            post(api.port(), id, "response"); // the hung first attempt answers at last
+            assertEquals(0, api.stats().succeeded(), "a late answer does not count");
+            post(api.port(), again.headers().firstValue("Lambda-Runtime-Aws-Request-Id").orElseThrow(), "response");
+            assertEquals(1, api.stats().succeeded());
+            assertEquals(0, api.pending());
+        }
+    }
+
+    @Test
     void anErroredInvocationIsRetriedTwiceThenKeptAsFailed() throws Exception {
         try (LambdaRuntimeApi api = new LambdaRuntimeApi(0, 30_000)) {
             api.invoke("{\"n\":1}");
