@@ -62,12 +62,14 @@ public final class CachedSecret<T> {
             value = parse.apply(raw.strip());
             expiresAt = nanoTime.getAsLong() + ttlNanos;
         } catch (RuntimeException e) {
-            String why = e instanceof IllegalArgumentException ? e.getMessage() : e.getClass().getSimpleName();
+            // a value that is there but unusable is named as such; a failed read by its type only
+            String why = e instanceof IllegalArgumentException ? "is unusable: " + e.getMessage()
+                    : "could not be read: " + e.getClass().getSimpleName();
             if (value == null) {
-                throw new IllegalStateException(what + " could not be read: " + why, e);
+                throw new IllegalStateException(what + " " + why, e);
             }
             expiresAt = nanoTime.getAsLong() + ttlNanos / 10;
-            LOG.warn("{} could not be re-read ({}); keeping the value read before", what, why);
+            LOG.warn("{} {}; keeping the value read before", what, why);
         }
     }
 

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.facerec.loopback.Dynalite;
 import io.facerec.loopback.ResultTableSchema;
 import io.facerec.loopback.S3Server;
+import io.facerec.loopback.S3VersionIds;
 import io.facerec.loopback.SecretsManagerServer;
 import io.facerec.loopback.WebhookReceiver;
 import io.facerec.loopback.sdkcalls.ProductRole;
@@ -17,7 +18,7 @@ import io.facerec.loopback.sdkcalls.SdkCallRecorder;
 import io.facerec.model.frame.FrameKey;
 import io.facerec.recognizer.config.RecognizerConfig;
 import io.facerec.recognizer.testing.TestData;
-import io.facerec.recognizer.webhook.WebhookSecretSource;
+import io.facerec.recognizer.webhook.WebhookCredentials;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -32,20 +33,24 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * The webhook secret as the CDK stack hands it over: only its ARN in {@code WEBHOOK_SECRET_ARN}, the
- * value read from Secrets Manager (over its real protocol) at init and used to sign every delivery.
+ * The webhook secrets as the CDK stack hands them over: only their ARNs in {@code WEBHOOK_SECRET_ARN}
+ * (the Bearer token) and {@code WEBHOOK_SIGNING_KEY_ARN} (the signing key), the values read from
+ * Secrets Manager (over its real protocol) at init, each generated as the stack generates it.
  */
 class WebhookSecretFromSecretsManagerIntegrationTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String BUCKET = "stack-frames";
     static final String TABLE = "stack-results";
     static final String SECRET = randomSecret();
+    /** The stack's generator makes the signing key the same way: 48 letters and digits are base64 of 36 bytes. */
+    static final String SIGNING_KEY = randomSecret();
     static S3Server s3Server;
     static Dynalite dynalite;
     static WebhookReceiver receiver;
     static SecretsManagerServer secretsManager;
     static S3Client s3;
     static String secretArn;
+    static String signingKeyArn;
 
     @BeforeAll
     static void start() throws Exception {
@@ -55,9 +60,10 @@ class WebhookSecretFromSecretsManagerIntegrationTest {
         s3.createBucket(b -> b.bucket(BUCKET));
         dynalite = Dynalite.start();
         ResultTableSchema.ensure(dynalite.client(), TABLE);
-        receiver = WebhookReceiver.start(SECRET);
+        receiver = WebhookReceiver.start(SECRET, SIGNING_KEY);
         secretsManager = SecretsManagerServer.start();
         secretArn = secretsManager.create("facerec-webhook", SECRET);
+        signingKeyArn = secretsManager.create("facerec-webhook-signing-key", SIGNING_KEY);
     }
 
     @AfterAll
@@ -69,7 +75,7 @@ class WebhookSecretFromSecretsManagerIntegrationTest {
         }
     }
 
-    /** As a random secret from the stack's generator: 48 letters and digits, used as raw bytes. */
+    /** As a random secret from the stack's generator: 48 letters and digits. */
     static String randomSecret() {
         String chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
         SecureRandom r = new SecureRandom();
@@ -81,28 +87,35 @@ class WebhookSecretFromSecretsManagerIntegrationTest {
     }
 
     static RecognizerHandler handler(String arn) {
+        return handler(arn, signingKeyArn);
+    }
+
+    static RecognizerHandler handler(String arn, String keyArn) {
         Map<String, String> env = new HashMap<>();
         env.put("RESULTS_TABLE", TABLE);
         env.put("GALLERY_BUCKET", BUCKET);
         env.put("NEXTJS_WEBHOOK_URL", receiver.url().toString());
         env.put("WEBHOOK_SECRET_ARN", arn);
+        env.put("WEBHOOK_SIGNING_KEY_ARN", keyArn);
+        env.put("WEBHOOK_ALLOW_HTTP", "true"); // the receiver listens on loopback
         env.put("AWS_ENDPOINT_URL_S3", s3Server.endpoint().toString());
         env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString());
         env.put("WEBHOOK_COOLDOWN_S", "0");
         env.put("GALLERY_REFRESH_S", "0");
         var calls = SdkCallRecorder.forTest(ProductRole.RECOGNIZER, WebhookSecretFromSecretsManagerIntegrationTest.class, env);
         return new RecognizerHandler(Recognizer.create(RecognizerConfig.from(env), s3Server.client(calls),
-                dynalite.client(calls), WebhookSecretSource.from(secretsManager.client(calls)), Clock.systemUTC()));
+                dynalite.client(calls), WebhookCredentials.from(() -> secretsManager.client(calls)), Clock.systemUTC()));
     }
 
     static Map<String, Object> put(RecognizerHandler h, String key, String photo) throws Exception {
         byte[] body = Files.readAllBytes(TestData.path(photo));
-        s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(body));
-        return h.handleRequest(RecognizerHandlerIntegrationTest.event("object-created.json", BUCKET, key, body.length), null);
+        String eTag = s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(body)).eTag().replace("\"", "");
+        return h.handleRequest(RecognizerHandlerIntegrationTest.created(BUCKET, key, body.length, eTag,
+                S3VersionIds.newVersionId()), null);
     }
 
     @Test
-    void deliveriesAreSignedWithTheSecretReadFromSecretsManager() throws Exception {
+    void deliveriesCarryTheTokenAndAreSignedWithTheKeyReadFromSecretsManager() throws Exception {
         RecognizerHandler h = handler(secretArn);
         assertEquals(1, put(h, "enroll/joe_biden/biden.jpg", "face_recognition/images/joe_biden/biden.jpg").get("enrolments"));
         String frame = new FrameKey("gate", 1_795_000_000_000L, 1).toKey();
@@ -117,7 +130,7 @@ class WebhookSecretFromSecretsManagerIntegrationTest {
         assertEquals(1, deliveries.size(), deliveries.toString());
         JsonNode d = deliveries.get(0);
         assertTrue(d.get("authorised").asBoolean(), "Bearer token is the secret from Secrets Manager");
-        assertTrue(d.get("verified").asBoolean(), "signed with the secret from Secrets Manager: " + d);
+        assertTrue(d.get("verified").asBoolean(), "signed with the key from Secrets Manager: " + d);
         assertEquals("joe_biden", d.at("/body/result/name").asText());
     }
 
@@ -125,7 +138,16 @@ class WebhookSecretFromSecretsManagerIntegrationTest {
     void aSecretThatCannotBeReadStopsTheStartNamingItsArnNeverAValue() {
         String missing = secretArn.substring(0, secretArn.length() - 6) + "zzzzzz";
         var e = assertThrows(IllegalStateException.class, () -> handler(missing));
-        assertEquals("webhook secret " + missing + " could not be read: ResourceNotFoundException", e.getMessage());
+        assertEquals("webhook Bearer token " + missing + " could not be read: ResourceNotFoundException", e.getMessage());
         assertFalse(String.valueOf(e.getCause()).contains(SECRET));
+        String missingKey = signingKeyArn.substring(0, signingKeyArn.length() - 6) + "zzzzzz";
+        var k = assertThrows(IllegalStateException.class, () -> handler(secretArn, missingKey));
+        assertEquals("webhook signing key " + missingKey + " could not be read: ResourceNotFoundException", k.getMessage());
+        // the token stored where the key should be: refused by what it is, its value never shown
+        var notAKey = assertThrows(IllegalStateException.class, () -> handler(secretArn, secretsManager.create("x",
+                "not a key")));
+        assertTrue(notAKey.getMessage().contains("is unusable: webhook signing key must be a Standard Webhooks key"),
+                notAKey.getMessage());
+        assertFalse(notAKey.getMessage().contains("not a key"));
     }
 }

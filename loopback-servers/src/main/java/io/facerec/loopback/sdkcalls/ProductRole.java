@@ -8,7 +8,8 @@ import java.util.List;
  * A new role is one constant here and one entry in the contract.
  */
 public enum ProductRole {
-    RECOGNIZER("recognizer", List.of("GALLERY_BUCKET", "GALLERY_PREFIX", "RESULTS_TABLE", "WEBHOOK_SECRET_ARN")),
+    RECOGNIZER("recognizer", List.of("GALLERY_BUCKET", "GALLERY_PREFIX", "RESULTS_TABLE", "WEBHOOK_SECRET_ARN",
+            "WEBHOOK_SIGNING_KEY_ARN")),
     FORWARDER("forwarder", List.of("S3_BUCKET")),
     RESULTS_API("results-api", List.of("GALLERY_BUCKET", "RESULTS_TABLE", "API_KEY_SECRET_ARN"));
 
