@@ -96,6 +96,9 @@ public record RecognizerConfig(
         } else if (signingKey.isPresent() && signingKey.equals(secret)) {
             r.problem("WEBHOOK_SIGNING_KEY must differ from FACIAL_RECOGNITION_WEBHOOK_SECRET");
         }
+        if (signingKeyArn.isPresent() && signingKeyArn.equals(secretArn)) {
+            r.problem("WEBHOOK_SIGNING_KEY_ARN must name another secret than WEBHOOK_SECRET_ARN");
+        }
         boolean allowHttp = r.bool("WEBHOOK_ALLOW_HTTP", false);
         if (webhook.isPresent() && webhook.get().getScheme().equalsIgnoreCase("http") && !allowHttp) {
             r.problem("NEXTJS_WEBHOOK_URL must be https: the Bearer token travels with every delivery "

@@ -83,6 +83,14 @@ class RecognizerConfigTest {
 
         env.put("FACIAL_RECOGNITION_WEBHOOK_SECRET", "very-secret-value");
         assertEquals(SIGNING_KEY, RecognizerConfig.from(env).webhookSigningKey().orElseThrow());
+
+        Map<String, String> arns = base();
+        arns.put("NEXTJS_WEBHOOK_URL", "https://app.example.com/api/facial-recognition/webhook");
+        arns.put("WEBHOOK_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:hook-AbC123");
+        arns.put("WEBHOOK_SIGNING_KEY_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:hook-AbC123");
+        var sameSecret = assertThrows(ConfigException.class, () -> RecognizerConfig.from(arns));
+        assertEquals(List.of("WEBHOOK_SIGNING_KEY_ARN must name another secret than WEBHOOK_SECRET_ARN"),
+                sameSecret.problems());
     }
 
     @Test
