@@ -1,7 +1,6 @@
 package io.facerec.recognizer.handler;
 
 import com.amazonaws.services.lambda.runtime.events.S3Event;
-import io.facerec.loopback.S3VersionIds;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** S3 events for the benchmarks, built the same way the integration tests build them. */
@@ -11,8 +10,6 @@ public final class BenchEvents {
 
     /** The ObjectCreated event of an object already in the bucket. */
     public static S3Event created(S3Client s3, String bucket, String key) throws Exception {
-        var head = s3.headObject(b -> b.bucket(bucket).key(key));
-        return RecognizerHandlerIntegrationTest.created(bucket, key, head.contentLength(), head.eTag().replace("\"", ""),
-                S3VersionIds.newVersionId());
+        return RecognizerHandlerIntegrationTest.createdFor(s3, bucket, key);
     }
 }

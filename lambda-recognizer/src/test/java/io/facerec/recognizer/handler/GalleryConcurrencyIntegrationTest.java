@@ -117,7 +117,7 @@ class GalleryConcurrencyIntegrationTest {
     }
 
     static Map<String, Object> invoke(RecognizerHandler h, String key, long size, long remainingMillis) throws Exception {
-        return h.handleRequest(RecognizerHandlerIntegrationTest.event("object-created.json", BUCKET, key, size),
+        return h.handleRequest(RecognizerHandlerIntegrationTest.createdFor(s3, BUCKET, key),
                 remaining(remainingMillis));
     }
 

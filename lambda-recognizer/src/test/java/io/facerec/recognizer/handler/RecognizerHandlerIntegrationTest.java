@@ -163,6 +163,12 @@ class RecognizerHandlerIntegrationTest {
                 "${SEQUENCER}", S3VersionIds.nextSequencer()));
     }
 
+    /** The ObjectCreated event of an object already in {@code bucket}, its eTag and size as S3 holds them. */
+    static S3Event createdFor(S3Client client, String bucket, String key) throws Exception {
+        var head = client.headObject(b -> b.bucket(bucket).key(key));
+        return created(bucket, key, head.contentLength(), head.eTag().replace("\"", ""), S3VersionIds.newVersionId());
+    }
+
     /** A delete on a versioned bucket: a delete marker, with its own version id and no eTag or size. */
     static S3Event removed(String key) throws Exception {
         return event("object-removed.json", Map.of("${BUCKET}", BUCKET, "${KEY}", s3Encode(key),
