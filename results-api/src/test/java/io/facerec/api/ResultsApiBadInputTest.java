@@ -79,10 +79,10 @@ class ResultsApiBadInputTest {
         Instant t0 = Instant.now().minusSeconds(60);
         for (int i = 0; i < 5; i++) {
             FrameResult r = new FrameResult("f" + i + "-" + t0.toEpochMilli(), "door", t0.plusSeconds(i), BUCKET,
-                    "frames/door/x" + i + ".jpg", null, 640, 480,
+                    "frames/door/x" + i + ".jpg", null, "e" + i, 640, 480,
                     List.of(new FaceResult("Ana", true, 0.8, 0.3, new FaceResult.FaceBox(10, 20, 110, 140), 0.99, 3.5)),
                     "test-model", 10, null, null);
-            store.putFrame(r, "none");
+            store.putFrame(r, List.of());
             store.countOnce(r, 4);
         }
     }

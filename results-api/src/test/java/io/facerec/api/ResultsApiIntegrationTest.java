@@ -12,6 +12,7 @@ import io.facerec.loopback.Dynalite;
 import io.facerec.loopback.FaceTestData;
 import io.facerec.loopback.ResultTableSchema;
 import io.facerec.loopback.S3Server;
+import io.facerec.loopback.S3VersionIds;
 import io.facerec.loopback.SecretsManagerServer;
 import io.facerec.loopback.sdkcalls.ProductRole;
 import io.facerec.loopback.sdkcalls.SdkCallRecorder;
@@ -115,8 +116,11 @@ class ResultsApiIntegrationTest {
         return URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/");
     }
 
+    /** The record of an object just put, with what a versioned bucket's event carries. */
     static Recognizer.Summary deliver(String key, long size) {
-        return recognizer.handle(List.of(new Recognizer.Record("ObjectCreated:Put", BUCKET, s3Encode(key), null, size)), 30_000);
+        String eTag = s3.headObject(b -> b.bucket(BUCKET).key(key)).eTag().replace("\"", "");
+        return recognizer.handle(List.of(new Recognizer.Record("ObjectCreated:Put", BUCKET, s3Encode(key),
+                S3VersionIds.newVersionId(), eTag, S3VersionIds.nextSequencer(), size)), 30_000);
     }
 
     static void enrol(String name, String photo) throws Exception {

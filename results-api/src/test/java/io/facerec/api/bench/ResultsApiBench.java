@@ -89,7 +89,7 @@ public final class ResultsApiBench {
                 }
             }
             store.putFrame(new FrameResult(String.format("bench%08d", i), "cam" + (i % 3), t, "bucket",
-                    "frames/cam/" + i + ".jpg", null, 640, 480, fs, "bench-model", 50, null, null), "none");
+                    "frames/cam/" + i + ".jpg", null, "e" + i, 640, 480, fs, "bench-model", 50, null, null), List.of());
         }
         return rows;
     }
