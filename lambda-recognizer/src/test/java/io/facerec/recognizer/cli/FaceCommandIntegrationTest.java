@@ -85,6 +85,14 @@ class FaceCommandIntegrationTest {
                 enrolment.err());
         assertTrue(enrolment.err().contains("joe_biden/group.jpg: 2 faces found, need exactly one"), enrolment.err());
         assertTrue(enrolment.err().contains("wrote " + gallery + ": 4 samples of 3 people; 2 photos skipped"));
+        // per-photo progress, in order, on stderr; stdout stays empty
+        List<String> progress = enrolment.err().lines().filter(l -> l.startsWith("[")).toList();
+        assertEquals(6, progress.size(), enrolment.err());
+        for (int i = 0; i < 6; i++) {
+            assertTrue(progress.get(i).startsWith("[" + (i + 1) + "/6] "), progress.toString());
+        }
+        assertTrue(progress.contains("[3/6] enrolled " + tmp.resolve("people/joe_biden/a.jpg")), progress.toString());
+        assertEquals("", enrolment.out());
     }
 
     @Test
@@ -171,6 +179,59 @@ class FaceCommandIntegrationTest {
         Run r = face("eval", "dir", "--threshold", "abc");
         assertEquals(2, r.code());
         assertTrue(r.err().startsWith("face: --threshold takes a number, got 'abc'"));
+        assertEquals(2, face("enroll", "dir").code(), "--out is required");
+        assertEquals(2, face("frobnicate").code());
+        assertEquals(2, face("eval", "dir", "--no-such-option").code());
+    }
+
+    @Test
+    void optionsOutOfRangeAreRefusedInOneLineNamingTheFlag() {
+        for (String[] bad : List.of(new String[] {"--threshold", "1.5"}, new String[] {"--threshold", "-1.01"},
+                new String[] {"--threshold", "NaN"}, new String[] {"--downscale", "0"},
+                new String[] {"--downscale", "1.2"}, new String[] {"--downscale", "-0.5"})) {
+            for (List<String> cmd : List.of(List.of("enroll", "dir", "--out", "g"),
+                    List.of("recognize", "--gallery", "g", "x.jpg"), List.of("eval", "dir"))) {
+                List<String> args = new ArrayList<>(cmd);
+                args.addAll(List.of(bad));
+                Run r = face(args.toArray(String[]::new));
+                assertEquals(2, r.code(), args + ": " + r.err());
+                assertEquals(1, r.err().lines().count(), r.err());
+                assertTrue(r.err().startsWith("face: " + bad[0] + " must be "), r.err());
+                assertTrue(r.err().contains("got " + bad[1]), r.err());
+                assertEquals("", r.out());
+            }
+        }
+        // the bounds themselves are accepted: parsing passes, and the missing folder is what stops it
+        for (String[] ok : List.of(new String[] {"--threshold", "1"}, new String[] {"--threshold", "-1"},
+                new String[] {"--downscale", "1"}, new String[] {"--downscale", "0.01"})) {
+            Run r = face("eval", tmp.resolve("absent").toString(), ok[0], ok[1]);
+            assertEquals(1, r.code(), r.err());
+            assertEquals("face: " + tmp.resolve("absent") + ": not a folder\n", r.err());
+        }
+    }
+
+    @Test
+    void helpAndVersionForTheCommandAndEachSubcommand() {
+        Run top = face("--help");
+        assertEquals(0, top.code());
+        for (String sub : List.of("enroll", "recognize", "eval")) {
+            assertTrue(top.out().contains(sub), top.out());
+        }
+        for (var sub : java.util.Map.of("enroll", List.of("PEOPLE_DIR", "--out", "--threshold", "--downscale", "--min-face", "--models"),
+                "recognize", List.of("--gallery", "IMAGE", "--threshold", "--downscale"),
+                "eval", List.of("IDENTITY_DIR", "--json", "--threshold", "--downscale")).entrySet()) {
+            Run h = face(sub.getKey(), "--help");
+            assertEquals(0, h.code(), h.err());
+            for (String word : sub.getValue()) {
+                assertTrue(h.out().contains(word), sub.getKey() + " --help names " + word + ":\n" + h.out());
+            }
+        }
+        for (String[] args : List.of(new String[] {"--version"}, new String[] {"eval", "--version"},
+                new String[] {"enroll", "-V"})) {
+            Run v = face(args);
+            assertEquals(0, v.code());
+            assertTrue(v.out().matches("face \\d+\\.\\d+\\.\\d+\\S* \\(models faceplugin-0\\.0\\.1, Java .+\\)\\n"), v.out());
+        }
     }
 
     @Test
@@ -178,7 +239,13 @@ class FaceCommandIntegrationTest {
         Run r = face("eval", TestData.path("deepface/images").toString(),
                 TestData.path("face_recognition/images").toString(), "--json");
         assertEquals(0, r.code(), r.err());
+        assertEquals(1, r.out().lines().count(), "stdout is the one JSON object: " + r.out());
         JsonNode j = JSON.readTree(r.out());
+        // one progress line per photo on stderr, numbered up to the total
+        long photos = j.get("photos").asLong() + j.get("photosWithoutFace").asLong();
+        List<String> progress = r.err().lines().filter(l -> l.startsWith("[")).toList();
+        assertEquals(photos, progress.size(), r.err());
+        assertTrue(progress.get(progress.size() - 1).startsWith("[" + photos + "/" + photos + "] "), progress.toString());
         assertTrue(j.get("rocAuc").asDouble() >= 0.999, j.toString());
         assertTrue(j.get("tarAtThreshold").asDouble() >= 0.99, j.toString());
         assertEquals(0, j.get("falseAcceptsAtThreshold").asInt(), j.toString());
