@@ -11,6 +11,9 @@
 
 _bis_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
+# the project's version (the parent pom's), for outputs whose names carry it
+project_version() { sed -n 's:^  <version>\(.*\)</version>$:\1:p' "$_bis_root/pom.xml" | head -n 1; }
+
 # MODULE and the project modules it depends on at run time, one per line
 _bis_modules() {
   local todo=("$1") seen=" " m dep
