@@ -56,7 +56,8 @@ class DeploymentFilesTest {
     @Test
     void anOutOfMemoryErrorEndsTheProcessUnderEveryLauncher() throws Exception {
         Path root = root();
-        for (Path launcher : List.of(root.resolve("bin/edge-forwarder"), root.resolve("edge-forwarder/Dockerfile"))) {
+        // the distribution's launcher: bin/edge-forwarder, the systemd unit and the Dockerfile all run it
+        for (Path launcher : List.of(root.resolve("edge-forwarder/src/dist/bin/edge-forwarder"))) {
             Set<String> flags = jvmFlags(launcher);
             assertTrue(flags.contains("-XX:+ExitOnOutOfMemoryError"), launcher + ": " + flags);
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
