@@ -64,7 +64,7 @@ build_if_stale() {
   t0=$SECONDS
   echo "building ${modules[*]} and what they depend on (the first build takes minutes; log: $log)" >&2
   set +e
-  (cd "$_bis_root" && ./mvnw -B -ntp package -Dmaven.test.skip=true -pl "$(IFS=,; echo "${modules[*]}")" -am) 2>&1 \
+  (cd "$_bis_root" && ./mvnw -B -ntp package -DskipTests -pl "$(IFS=,; echo "${modules[*]}")" -am) 2>&1 \
     | tee "$log" | _bis_progress "$t0" >&2
   rc=${PIPESTATUS[0]}
   set -e
