@@ -6,8 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Cosine matching of one embedding against the gallery. Rows and queries are L2-normalised, so the
- * cosine is a dot product. Each person may have several samples: a label's score is its best
+ * Matching of one embedding against the gallery, by cosine (the default) or Euclidean distance
+ * (dlib's vectors). For cosine, rows and queries are L2-normalised, so the cosine is a dot product.
+ * For Euclidean, rows are kept as they are and ranked by {@code q.r - |r|^2/2}, which orders them as
+ * the distance does ({@code |q - r|^2 = |q|^2 - 2 (q.r - |r|^2/2)}), so both metrics share the same
+ * dot-product scans. Each person may have several samples: a label's score is its best
  * sample's, and the margin is the gap to the best <em>other</em> label, which tells a confident
  * match from a coin toss between two look-alikes.
  *
@@ -22,6 +25,8 @@ public final class FaceMatcher {
     static final int QUANTISE_FROM = 8192;
 
     private final float[] rows;
+    private final Metric metric;
+    private final float[] halfNorms; // |r|^2 / 2 per row, Euclidean only
     private final int dim;
     private final int[] labelOf;
     private final String[] names;
@@ -30,15 +35,36 @@ public final class FaceMatcher {
     private final float[] scales;
     private final float maxScale;
 
+    /** Cosine matching; {@code threshold} is the similarity a face must reach. */
     public FaceMatcher(Gallery gallery, double threshold) {
-        if (!(threshold >= -1 && threshold <= 1)) {
+        this(gallery, Metric.COSINE, threshold);
+    }
+
+    /**
+     * Matching by {@code metric}; {@code threshold} is the cosine similarity a face must reach, or
+     * the Euclidean distance it must not exceed.
+     */
+    public FaceMatcher(Gallery gallery, Metric metric, double threshold) {
+        if (metric == Metric.COSINE && !(threshold >= -1 && threshold <= 1)) {
             throw new IllegalArgumentException("threshold must be a cosine similarity in [-1, 1], got " + threshold);
         }
+        if (metric == Metric.EUCLIDEAN && !(threshold >= 0 && threshold < Float.MAX_VALUE)) {
+            throw new IllegalArgumentException("threshold must be a Euclidean distance >= 0, got " + threshold);
+        }
+        this.metric = metric;
         this.threshold = (float) threshold;
         this.dim = gallery.dimension();
         this.rows = gallery.embeddings().data().clone();
-        for (int r = 0; r < gallery.size(); r++) {
-            normalise(rows, r * dim, dim);
+        if (metric == Metric.COSINE) {
+            halfNorms = null;
+            for (int r = 0; r < gallery.size(); r++) {
+                normalise(rows, r * dim, dim);
+            }
+        } else {
+            halfNorms = new float[gallery.size()];
+            for (int r = 0; r < gallery.size(); r++) {
+                halfNorms[r] = (float) (squaredNorm(rows, r * dim, dim) / 2);
+            }
         }
         Map<String, Integer> index = new LinkedHashMap<>();
         this.labelOf = new int[gallery.size()];
@@ -80,6 +106,10 @@ public final class FaceMatcher {
         return threshold;
     }
 
+    public Metric metric() {
+        return metric;
+    }
+
     public int dimension() {
         return dim;
     }
@@ -102,7 +132,9 @@ public final class FaceMatcher {
             return new Match(null, 0f, 0f, false);
         }
         float[] q = embedding.clone();
-        normalise(q, 0, q.length);
+        if (metric == Metric.COSINE) {
+            normalise(q, 0, q.length);
+        }
         float[] best = quantised == null ? exactScan(q) : twoPassScan(q);
         int top = 0;
         for (int l = 1; l < best.length; l++) {
@@ -116,9 +148,38 @@ public final class FaceMatcher {
                 second = best[l];
             }
         }
+        if (metric == Metric.EUCLIDEAN) {
+            double qq = squaredNorm(q, 0, q.length);
+            float distance = distance(qq, best[top]);
+            float similarity = 1f - distance;
+            float other = second == Float.NEGATIVE_INFINITY ? -1f : 1f - distance(qq, second);
+            return new Match(names[top], similarity, similarity - other, distance <= threshold, distance);
+        }
         // with one person in the gallery there is no other label: the margin is to "nobody" (-1)
         float margin = best[top] - (second == Float.NEGATIVE_INFINITY ? -1f : second);
         return new Match(names[top], best[top], margin, best[top] >= threshold);
+    }
+
+    /** |q - r| from |q|^2 and the row's score q.r - |r|^2/2. */
+    private static float distance(double qq, float score) {
+        return (float) Math.sqrt(Math.max(0, qq - 2.0 * score));
+    }
+
+    private static double squaredNorm(float[] v, int off, int n) {
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += (double) v[off + i] * v[off + i];
+        }
+        return sum;
+    }
+
+    /** Subtracts |r|^2/2 from the dot products of rows from..to-1 (Euclidean only). */
+    private void toScores(float[] dots, int from, int to) {
+        if (halfNorms != null) {
+            for (int r = from; r < to; r++) {
+                dots[r - from] -= halfNorms[r];
+            }
+        }
     }
 
     private float[] exactScan(float[] q) {
@@ -128,6 +189,7 @@ public final class FaceMatcher {
         for (int from = 0; from < labelOf.length; from += BLOCK) {
             int to = Math.min(labelOf.length, from + BLOCK);
             DotProduct.dots(rows, dim, from, to, q, block);
+            toScores(block, from, to);
             for (int r = from; r < to; r++) {
                 int l = labelOf[r];
                 if (block[r - from] > best[l]) {
@@ -148,6 +210,7 @@ public final class FaceMatcher {
         for (int from = 0; from < n; from += BLOCK) {
             int to = Math.min(n, from + BLOCK);
             DotProduct.dotsInt8(quantised, scales, dim, from, to, q, block);
+            toScores(block, from, to);
             System.arraycopy(block, 0, approx, from, to - from);
             for (int r = from; r < to; r++) {
                 int l = labelOf[r];
@@ -178,6 +241,7 @@ public final class FaceMatcher {
         for (int r = 0; r < n; r++) {
             if (approx[r] >= cutoff) {
                 DotProduct.dots(rows, dim, r, r + 1, q, one);
+                toScores(one, r, r + 1);
                 int l = labelOf[r];
                 if (one[0] > best[l]) {
                     best[l] = one[0];

@@ -179,6 +179,104 @@ class FaceMatcherTest {
         assertTrue(DotProduct.VECTOR_API, "tests run with the Vector API module");
     }
 
+    @Test
+    void euclideanReportsTheDistanceAndConfidenceTheOldSystemReported() {
+        // rows as dlib makes them: not unit length, compared as they are
+        Gallery g = gallery(List.of("ana", "ana", "luis"),
+                new float[] {0.3f, 0.4f, 0}, new float[] {0.1f, 0.1f, 0.4f}, new float[] {0, 0, 1.2f});
+        Match m = new FaceMatcher(g, Metric.EUCLIDEAN, 0.6).match(new float[] {0.3f, 0.1f, 0});
+        assertEquals("ana", m.candidate());
+        assertEquals(0.3f, m.distance(), 1e-6, "|(0.3,0.1,0) - (0.3,0.4,0)| = 0.3, the nearer of ana's samples");
+        assertEquals(0.7f, m.similarity(), 1e-6, "confidence = 1 - distance");
+        double luis = Math.sqrt(0.09 + 0.01 + 1.44);
+        assertEquals(luis - 0.3, m.margin(), 1e-6, "luis's distance minus ana's");
+        assertTrue(m.known());
+    }
+
+    @Test
+    void euclideanThresholdIsInclusiveLikeFaceRecognitionsCompareFaces() {
+        Gallery g = gallery(List.of("ana", "luis"), new float[] {0, 0}, new float[] {10, 0});
+        assertTrue(new FaceMatcher(g, Metric.EUCLIDEAN, 0.5).match(new float[] {0.5f, 0}).known(), "0.5 <= 0.5");
+        Match far = new FaceMatcher(g, Metric.EUCLIDEAN, 0.5).match(new float[] {0, 0.75f});
+        assertFalse(far.known());
+        assertEquals("ana", far.candidate());
+        assertEquals(0.75f, far.distance(), 1e-6);
+    }
+
+    @Test
+    void euclideanDoesNotNormaliseSoLengthCounts() {
+        // same direction, ten times longer: cosine calls it identical, Euclidean far
+        Gallery g = gallery(List.of("ana", "luis"), new float[] {1, 0}, new float[] {0.6f, 0.7f});
+        assertEquals("ana", new FaceMatcher(g, 0.5).match(new float[] {10, 0}).candidate());
+        assertEquals("luis", new FaceMatcher(g, Metric.EUCLIDEAN, 0.6).match(new float[] {0.5f, 0.6f}).candidate());
+        assertEquals(9f, new FaceMatcher(g, Metric.EUCLIDEAN, 0.6).match(new float[] {10, 0}).distance(), 1e-5);
+    }
+
+    @Test
+    void euclideanRefusesANegativeThresholdAndCosineKeepsItsRange() {
+        Gallery g = gallery(List.of("ana"), new float[] {1, 0});
+        assertThrows(IllegalArgumentException.class, () -> new FaceMatcher(g, Metric.EUCLIDEAN, -0.1));
+        assertThrows(IllegalArgumentException.class, () -> new FaceMatcher(g, Metric.EUCLIDEAN, Double.NaN));
+        assertEquals(Metric.EUCLIDEAN, Metric.of("Euclidean"));
+        assertThrows(IllegalArgumentException.class, () -> Metric.of("manhattan"));
+        assertEquals(0.9f, new FaceMatcher(g, 0.5).match(new float[] {1, 0}).distance() + 0.9f, 1e-6,
+                "a cosine match's distance is 1 - similarity (0 here)");
+    }
+
+    @Test
+    void aEuclideanMatchIsDecidedAgainAtAnotherDistance() {
+        Gallery g = gallery(List.of("ana"), new float[] {0, 0});
+        Match m = new FaceMatcher(g, Metric.EUCLIDEAN, 0.6).match(new float[] {0.5f, 0});
+        assertTrue(m.known());
+        Match strict = m.withDistanceThreshold(0.4);
+        assertFalse(strict.known());
+        assertEquals(0.5f, strict.distance(), 1e-6);
+        assertTrue(strict.withDistanceThreshold(0.5).known(), "at the distance itself: known");
+        assertEquals(0.5f, new FaceMatcher(g, 0.5).match(new float[] {1, 0}).withThreshold(0.9).distance() + 0.5f,
+                1e-6, "a cosine match keeps its distance (0) when decided again");
+    }
+
+    @Test
+    void euclideanScansAgreeWithBruteForceSmallAndQuantised() {
+        euclideanAgreesWithBruteForce(3000, 128, 500);
+        euclideanAgreesWithBruteForce(FaceMatcher.QUANTISE_FROM + 900, 128, 1500);
+    }
+
+    static void euclideanAgreesWithBruteForce(int n, int dim, int people) {
+        Random rnd = new Random(11);
+        float[] data = new float[n * dim];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) rnd.nextGaussian() * 0.09f; // dlib-like: rows of length ~1
+        }
+        String[] labels = new String[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = "p" + (i % people);
+        }
+        Gallery g = new Gallery(List.of(labels), new FloatMatrix(n, dim, data), null);
+        FaceMatcher matcher = new FaceMatcher(g, Metric.EUCLIDEAN, 0.6);
+        for (int q = 0; q < 20; q++) {
+            float[] query = g.embeddings().row(rnd.nextInt(n));
+            for (int i = 0; i < dim; i++) {
+                query[i] += (float) rnd.nextGaussian() * 0.03f;
+            }
+            java.util.Map<String, Double> perLabel = new java.util.HashMap<>();
+            for (int r = 0; r < n; r++) {
+                double d = 0;
+                for (int i = 0; i < dim; i++) {
+                    double x = data[r * dim + i] - query[i];
+                    d += x * x;
+                }
+                perLabel.merge(labels[r], Math.sqrt(d), Math::min);
+            }
+            var sorted = perLabel.entrySet().stream().sorted(java.util.Map.Entry.comparingByValue()).toList();
+            Match m = matcher.match(query);
+            assertEquals(sorted.get(0).getKey(), m.candidate());
+            assertEquals(sorted.get(0).getValue(), m.distance(), 1e-5);
+            assertEquals(sorted.get(1).getValue() - sorted.get(0).getValue(), m.margin(), 1e-5);
+            assertEquals(sorted.get(0).getValue() <= 0.6, m.known());
+        }
+    }
+
     private static double norm(float[] v, int off, int n) {
         double s = 0;
         for (int i = 0; i < n; i++) {
