@@ -43,6 +43,17 @@ public final class FaceAligner {
      * least-squares sense (points as x0, y0, x1, y1, ...).
      */
     public static double[] similarity(float[] src, float[] dst) {
+        double[] s = new double[src.length];
+        double[] d = new double[dst.length];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = src[i];
+            d[i] = dst[i];
+        }
+        return similarity(s, d);
+    }
+
+    /** {@link #similarity(float[], float[])} for points in double precision. */
+    public static double[] similarity(double[] src, double[] dst) {
         int n = src.length / 2;
         double msx = 0, msy = 0, mdx = 0, mdy = 0;
         for (int i = 0; i < n; i++) {

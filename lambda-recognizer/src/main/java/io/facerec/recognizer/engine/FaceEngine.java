@@ -8,20 +8,29 @@ import io.facerec.recognizer.image.RgbImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Every face in a frame: detect, 68 landmarks, five-point alignment, embedding. One instance
- * serves one thread at a time (ONNX predictors are not shared across threads); calls are
- * serialised.
+ * Every face in a frame: detect, 68 landmarks, five-point alignment, embedding, and on request
+ * dlib's descriptor from a dlib-cut chip. One instance serves one thread at a time (ONNX
+ * predictors are not shared across threads); calls are serialised.
  */
 public final class FaceEngine implements AutoCloseable {
+    private static final Set<EmbeddingModel> DEFAULT_ONLY = EnumSet.of(EmbeddingModel.DEFAULT);
+
+    /** A face the detector found and its 68 iBUG landmarks (x0, y0, ... in image pixels). */
+    public record LocatedFace(Detection detection, float[] landmarks68) {
+    }
+
     private final EngineConfig config;
     private final FaceModels models;
     private final ImageDecoder decoder;
     private final Predictor<RgbImage, List<Detection>> detector;
     private final Predictor<LandmarkTranslator.Input, float[]> landmarker;
     private final Predictor<RgbImage, EmbeddingTranslator.Embedding> embedder;
+    private final Predictor<RgbImage, float[]> dlib;
 
     public FaceEngine(FaceModels models, EngineConfig config) {
         this.config = config;
@@ -30,6 +39,7 @@ public final class FaceEngine implements AutoCloseable {
         this.detector = models.detector.newPredictor(new DetectorTranslator(config.minScore()));
         this.landmarker = models.landmarks.newPredictor(new LandmarkTranslator());
         this.embedder = models.embedder.newPredictor(new EmbeddingTranslator());
+        this.dlib = models.dlib.newPredictor(new DlibDescriptorTranslator());
     }
 
     /** Loads the models (from {@code modelsDir}, or the jar when null) and primes them once. */
@@ -51,19 +61,61 @@ public final class FaceEngine implements AutoCloseable {
         return FaceModels.EMBEDDING_DIM;
     }
 
-    /** Decodes and analyses an encoded frame; {@code source} names it in errors. */
+    /** Decodes and analyses an encoded frame with the default embedding; {@code source} names it in errors. */
     public FrameAnalysis analyze(byte[] encoded, String source) throws ImageDecodeException {
+        return analyze(encoded, source, DEFAULT_ONLY);
+    }
+
+    /**
+     * Decodes and analyses an encoded frame, making the vectors of the {@code models} asked for.
+     * The default embedding is made also when only dlib's is asked for while
+     * {@link EngineConfig#minQuality()} is above zero: its length is what tells a face from a
+     * face-like thing, and such things must not be announced as strangers.
+     */
+    public FrameAnalysis analyze(byte[] encoded, String source, Set<EmbeddingModel> models) throws ImageDecodeException {
         long t0 = System.nanoTime();
         RgbImage image = decoder.decode(encoded, source);
         long decode = System.nanoTime() - t0;
-        return analyze(image, decode, source);
+        return analyze(image, decode, source, models);
     }
 
     public FrameAnalysis analyze(RgbImage image) {
-        return analyze(image, 0, "image");
+        return analyze(image, 0, "image", DEFAULT_ONLY);
     }
 
-    private synchronized FrameAnalysis analyze(RgbImage full, long decodeNanos, String source) {
+    public FrameAnalysis analyze(RgbImage image, Set<EmbeddingModel> models) {
+        return analyze(image, 0, "image", models);
+    }
+
+    /** The faces and their 68 landmarks, in the image's pixels, without embeddings. */
+    public synchronized List<LocatedFace> locate(RgbImage image) {
+        try {
+            List<LocatedFace> out = new ArrayList<>();
+            for (Detection d : detector.predict(image)) {
+                out.add(new LocatedFace(d, landmarker.predict(new LandmarkTranslator.Input(image, d.box()))));
+            }
+            return out;
+        } catch (TranslateException e) {
+            throw new IllegalStateException("model inference failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** dlib's descriptor of a chip cut by {@link DlibChip}. */
+    public synchronized float[] dlibDescriptor(RgbImage chip) {
+        try {
+            return dlib.predict(chip);
+        } catch (TranslateException e) {
+            throw new IllegalStateException("model inference failed: " + e.getMessage(), e);
+        }
+    }
+
+    private synchronized FrameAnalysis analyze(RgbImage full, long decodeNanos, String source,
+                                               Set<EmbeddingModel> models) {
+        boolean wantDlib = models.contains(EmbeddingModel.DLIB);
+        boolean wantDefault = models.contains(EmbeddingModel.DEFAULT) || config.minQuality() > 0;
+        if (!wantDlib && !models.contains(EmbeddingModel.DEFAULT)) {
+            throw new IllegalArgumentException("no embedding model asked for");
+        }
         RgbImage work = full;
         float toFull = 1f;
         if (config.downscale() < 1.0) {
@@ -79,6 +131,7 @@ public final class FaceEngine implements AutoCloseable {
             long landmarkNs = 0;
             long alignNs = 0;
             long embedNs = 0;
+            long dlibNs = 0;
             List<DetectedFace> faces = new ArrayList<>();
             for (Detection d : detections) {
                 if (d.box().height() * toFull < config.minFacePx()) {
@@ -88,26 +141,48 @@ public final class FaceEngine implements AutoCloseable {
                 float[] lm68 = landmarker.predict(new LandmarkTranslator.Input(work, d.box()));
                 long t2 = System.nanoTime();
                 float[] five = FaceAligner.fivePoints(lm68);
-                RgbImage aligned = FaceAligner.align(work, five);
-                long t3 = System.nanoTime();
-                EmbeddingTranslator.Embedding embedding = embedder.predict(aligned);
-                long t4 = System.nanoTime();
                 landmarkNs += t2 - t;
-                alignNs += t3 - t2;
-                embedNs += t4 - t3;
-                if (embedding.norm() < config.minQuality()) {
-                    continue;
+                EmbeddingTranslator.Embedding embedding = null;
+                if (wantDefault) {
+                    RgbImage aligned = FaceAligner.align(work, five);
+                    long t3 = System.nanoTime();
+                    embedding = embedder.predict(aligned);
+                    alignNs += t3 - t2;
+                    embedNs += System.nanoTime() - t3;
+                    if (embedding.norm() < config.minQuality()) {
+                        continue;
+                    }
+                }
+                float[] descriptor = null;
+                if (wantDlib) {
+                    long t5 = System.nanoTime();
+                    // cut from the full frame: face_recognition cut its chips from the photo as given
+                    descriptor = dlib.predict(DlibChip.cut(full, scaled(lm68, toFull)));
+                    dlibNs += System.nanoTime() - t5;
                 }
                 for (int i = 0; i < five.length; i++) {
                     five[i] *= toFull;
                 }
-                faces.add(new DetectedFace(d.box().scale(toFull), d.score(), five, embedding.vector(), embedding.norm()));
+                faces.add(new DetectedFace(d.box().scale(toFull), d.score(), five,
+                        embedding == null ? null : embedding.vector(), embedding == null ? Float.NaN : embedding.norm(),
+                        descriptor));
             }
             return new FrameAnalysis(full.width(), full.height(), List.copyOf(faces),
-                    new FrameAnalysis.StageTimes(decodeNanos, detect, landmarkNs, alignNs, embedNs));
+                    new FrameAnalysis.StageTimes(decodeNanos, detect, landmarkNs, alignNs, embedNs, dlibNs));
         } catch (TranslateException e) {
             throw new IllegalStateException(source + ": model inference failed: " + e.getMessage(), e);
         }
+    }
+
+    private static float[] scaled(float[] points, float f) {
+        if (f == 1f) {
+            return points;
+        }
+        float[] out = points.clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] *= f;
+        }
+        return out;
     }
 
     /** Runs each model once so the first real frame does not pay for lazy initialisation. */
@@ -119,6 +194,8 @@ public final class FaceEngine implements AutoCloseable {
             detector.predict(img);
             landmarker.predict(new LandmarkTranslator.Input(img, new Box(100, 60, 200, 180)));
             embedder.predict(FaceAligner.align(img, new float[] {130, 100, 170, 100, 150, 120, 135, 140, 165, 140}));
+            dlib.predict(DlibChip.extract(img, DlibChip.details(new double[] {175, 100, 160, 100, 125, 100, 140, 100, 150, 140},
+                    DlibChip.SIZE, DlibChip.PADDING), DlibChip.SIZE));
         } catch (TranslateException e) {
             throw new IllegalStateException("priming the models failed: " + e.getMessage(), e);
         }
@@ -129,6 +206,7 @@ public final class FaceEngine implements AutoCloseable {
         detector.close();
         landmarker.close();
         embedder.close();
+        dlib.close();
         models.close();
     }
 }

@@ -8,10 +8,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Loads the three ONNX models from a local folder or from the jar. Never from a model hub.
+ * Loads the ONNX models from a local folder or from the jar. Never from a model hub: the three of
+ * the default set, and dlib's face descriptor (converted at build time by the dlib-model module).
  * ONNX Runtime gets one intra-op thread with spinning off: on a 1-2 vCPU Lambda, extra or
  * spinning threads only steal time from the work.
  */
@@ -24,6 +27,16 @@ public final class FaceModels implements AutoCloseable {
     public static final double DEFAULT_THRESHOLD = 0.5;
     static final String CLASSPATH_DIR = "models/" + MODEL_SET + "/";
 
+    /** The npm package the dlib ResNet weights come from. */
+    public static final String DLIB_MODEL_SET = "face-api-1.7.15";
+    /** Identifies dlib-compatible vectors (Python face_recognition's); galleries record it. */
+    public static final String DLIB_MODEL_ID = "dlib-resnet-v1/" + DLIB_MODEL_SET;
+    public static final int DLIB_DIM = 128;
+    /** Euclidean distance at or below which a face is its best gallery label, as face_recognition's default. */
+    public static final double DLIB_THRESHOLD = 0.6;
+    static final String DLIB_FILE = "dlib_resnet_v1.onnx";
+    static final String DLIB_CLASSPATH_DIR = "models/" + DLIB_MODEL_SET + "/";
+
     static {
         // DJL would otherwise phone the EC2 metadata endpoint at start
         System.setProperty("ai.djl.offline", "true");
@@ -35,36 +48,36 @@ public final class FaceModels implements AutoCloseable {
     final Model detector;
     final Model landmarks;
     final Model embedder;
+    final Model dlib;
 
-    private FaceModels(Model detector, Model landmarks, Model embedder) {
+    private FaceModels(Model detector, Model landmarks, Model embedder, Model dlib) {
         this.detector = detector;
         this.landmarks = landmarks;
         this.embedder = embedder;
+        this.dlib = dlib;
     }
 
     /** From {@code dir} when given (FACE_MODELS_DIR), otherwise from the jar. */
     public static FaceModels load(Path dir) throws IOException {
-        Model d = null;
-        Model l = null;
+        List<Model> loaded = new ArrayList<>();
         try {
-            d = loadOne("fr_detect", dir);
-            l = loadOne("fr_landmark", dir);
-            Model e = loadOne("fr_feature", dir);
-            return new FaceModels(d, l, e);
+            loaded.add(loadOne("fr_detect", open("fr_detect.onnx", dir)));
+            loaded.add(loadOne("fr_landmark", open("fr_landmark.onnx", dir)));
+            loaded.add(loadOne("fr_feature", open("fr_feature.onnx", dir)));
+            // FACE_MODELS_DIR holds the default set; the converted dlib model is taken from there
+            // only when someone put it there
+            boolean dlibInDir = dir != null && Files.isRegularFile(dir.resolve(DLIB_FILE));
+            loaded.add(loadOne("dlib_resnet_v1", open(DLIB_FILE, dlibInDir ? dir : null, DLIB_CLASSPATH_DIR)));
+            return new FaceModels(loaded.get(0), loaded.get(1), loaded.get(2), loaded.get(3));
         } catch (IOException | RuntimeException ex) {
-            if (d != null) {
-                d.close();
-            }
-            if (l != null) {
-                l.close();
-            }
+            loaded.forEach(Model::close);
             throw ex;
         }
     }
 
-    private static Model loadOne(String name, Path dir) throws IOException {
+    private static Model loadOne(String name, InputStream stream) throws IOException {
         Model model = Model.newInstance(name, "OnnxRuntime");
-        try (InputStream in = open(name + ".onnx", dir)) {
+        try (InputStream in = stream) {
             model.load(in, Map.of("sessionOptions", sessionOptions()));
             return model;
         } catch (MalformedModelException | OrtException e) {
@@ -77,6 +90,10 @@ public final class FaceModels implements AutoCloseable {
     }
 
     private static InputStream open(String file, Path dir) throws IOException {
+        return open(file, dir, CLASSPATH_DIR);
+    }
+
+    private static InputStream open(String file, Path dir, String classpathDir) throws IOException {
         if (dir != null) {
             Path p = dir.resolve(file);
             if (!Files.isRegularFile(p)) {
@@ -84,9 +101,9 @@ public final class FaceModels implements AutoCloseable {
             }
             return Files.newInputStream(p);
         }
-        InputStream in = FaceModels.class.getClassLoader().getResourceAsStream(CLASSPATH_DIR + file);
+        InputStream in = FaceModels.class.getClassLoader().getResourceAsStream(classpathDir + file);
         if (in == null) {
-            throw new IOException("model " + CLASSPATH_DIR + file + " is not on the classpath; build with "
+            throw new IOException("model " + classpathDir + file + " is not on the classpath; build with "
                     + "'mvn package' (it fetches the models) or set FACE_MODELS_DIR");
         }
         return in;
@@ -108,5 +125,6 @@ public final class FaceModels implements AutoCloseable {
         detector.close();
         landmarks.close();
         embedder.close();
+        dlib.close();
     }
 }
