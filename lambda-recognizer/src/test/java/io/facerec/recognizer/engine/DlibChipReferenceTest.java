@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link DlibChip} against dlib 19.24's own C++ (get_face_chip_details + extract_image_chips,
  * compiled by {@link DlibReference}) on every face of the shared identity photos, given the same
- * 5-point shape: the chip's rectangle and angle, and its pixels.
+ * 5-point shape: the chip's rectangle and angle, and its pixels. Then the whole descriptor: dlib's
+ * chip through dlib's own network definition, given face-api's weights, against our chip through
+ * the converted ONNX graph.
  */
 class DlibChipReferenceTest {
     static FaceEngine engine;
@@ -87,5 +89,37 @@ class DlibChipReferenceTest {
         // off by one only where the affine map's last bits (dlib solves it with a pseudo-inverse)
         // tip a truncation: rare by nature
         assertTrue(offByOne * 10_000 <= values, offByOne + " of " + values + " values off by one");
+    }
+
+    @Test
+    void descriptorsMatchDlibsOwnNetworkOnDlibsOwnChips() throws Exception {
+        java.nio.file.Path weights = java.nio.file.Files.createTempFile("dlib-weights", ".f32");
+        try {
+            new DlibNetReference(DlibDescriptorTest.faceApiDir()).writeForDlib(weights);
+            ImageDecoder decoder = new ImageDecoder();
+            double worst = 0;
+            int faces = 0;
+            for (String photo : List.of("face_recognition/images/barack_obama/obama-1080p.jpg",
+                    "face_recognition/images/barack_obama/obama-240p.jpg", "face_recognition/images/joe_biden/biden2.jpg",
+                    "face_recognition/images/rose_leslie/img2.jpg", "deepface/images/deepface_id05/img16.jpg",
+                    "face_recognition/group/obama_and_biden.jpg")) {
+                RgbImage img = decoder.decode(Files.readAllBytes(TestData.path(photo)), photo);
+                for (FaceEngine.LocatedFace face : engine.locate(img)) {
+                    double[] five = DlibChip.fivePoints(face.landmarks68());
+                    float[] dlib = DlibReference.cut(img, five, weights).descriptor();
+                    float[] ours = engine.dlibDescriptor(DlibChip.cut(img, face.landmarks68()));
+                    assertEquals(128, dlib.length);
+                    for (int i = 0; i < 128; i++) {
+                        worst = Math.max(worst, Math.abs(dlib[i] - ours[i]));
+                    }
+                    faces++;
+                }
+            }
+            System.out.printf("dlib network reference: %d faces, largest difference %.2e%n", faces, worst);
+            assertTrue(faces >= 7, "faces: " + faces);
+            assertTrue(worst <= 1e-5, "largest difference " + worst);
+        } finally {
+            java.nio.file.Files.deleteIfExists(weights);
+        }
     }
 }

@@ -105,4 +105,17 @@ class DlibDescriptorTest {
             assertTrue(Math.sqrt(dist) < 0.2, "distance " + Math.sqrt(dist));
         }
     }
+
+    @Test
+    void aModelsFolderWithOnlyTheDefaultSetStillGetsDlibFromTheJar() throws Exception {
+        Path dir = Path.of(System.getProperty("facerec.root", "..")).resolve(".cache/models/faceplugin-0.0.1");
+        byte[] bytes = Files.readAllBytes(TestData.path("face_recognition/images/joe_biden/biden.jpg"));
+        float[] fromJar = engine.analyze(bytes, "j", EnumSet.of(EmbeddingModel.DLIB)).faces().get(0).descriptor();
+        try (FaceEngine e = FaceEngine.load(EngineConfig.defaults(), dir)) {
+            float[] d = e.analyze(bytes, "d", EnumSet.of(EmbeddingModel.DLIB)).faces().get(0).descriptor();
+            for (int i = 0; i < 128; i++) {
+                assertEquals(fromJar[i], d[i], 1e-6);
+            }
+        }
+    }
 }

@@ -9,6 +9,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -44,6 +45,53 @@ final class DlibNetReference {
             values.put(w.get("name").asText(), v);
             shapes.put(w.get("name").asText(), shape);
         }
+    }
+
+    /** The conv layers from the input on, as face-api names them. */
+    static final List<String> CONV_LAYERS = List.of("conv32_down",
+            "conv32_1/conv1", "conv32_1/conv2", "conv32_2/conv1", "conv32_2/conv2", "conv32_3/conv1", "conv32_3/conv2",
+            "conv64_down/conv1", "conv64_down/conv2", "conv64_1/conv1", "conv64_1/conv2", "conv64_2/conv1",
+            "conv64_2/conv2", "conv64_3/conv1", "conv64_3/conv2",
+            "conv128_down/conv1", "conv128_down/conv2", "conv128_1/conv1", "conv128_1/conv2", "conv128_2/conv1",
+            "conv128_2/conv2",
+            "conv256_down/conv1", "conv256_down/conv2", "conv256_1/conv1", "conv256_1/conv2", "conv256_2/conv1",
+            "conv256_2/conv2", "conv256_down_out/conv1", "conv256_down_out/conv2");
+
+    /**
+     * The weights as dlib's own network takes them (src/test/cpp/dlib_face_chip.cpp): per conv layer
+     * filters (out, in, rows, cols), bias, scale, shift; then the fully connected layer. Float32, LE.
+     */
+    void writeForDlib(Path file) throws IOException {
+        int total = 0;
+        for (float[] v : values.values()) {
+            total += v.length;
+        }
+        ByteBuffer out = ByteBuffer.allocate(4 * total).order(ByteOrder.LITTLE_ENDIAN);
+        for (String layer : CONV_LAYERS) {
+            int[] s = shapes.get(layer + "/conv/filters");
+            float[] f = values.get(layer + "/conv/filters");
+            for (int o = 0; o < s[3]; o++) {
+                for (int i = 0; i < s[2]; i++) {
+                    for (int y = 0; y < s[0]; y++) {
+                        for (int x = 0; x < s[1]; x++) {
+                            out.putFloat(f[((y * s[1] + x) * s[2] + i) * s[3] + o]);
+                        }
+                    }
+                }
+            }
+            for (String part : List.of("/conv/bias", "/scale/weights", "/scale/biases")) {
+                for (float v : values.get(layer + part)) {
+                    out.putFloat(v);
+                }
+            }
+        }
+        for (float v : values.get("fc")) {
+            out.putFloat(v);
+        }
+        if (out.hasRemaining()) {
+            throw new IllegalStateException("weights left over: " + out.remaining() / 4 + " values");
+        }
+        Files.write(file, out.array());
     }
 
     /** An NHWC activation without the batch axis. */

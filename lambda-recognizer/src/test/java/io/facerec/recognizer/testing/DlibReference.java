@@ -18,8 +18,11 @@ import org.junit.jupiter.api.Assumptions;
 public final class DlibReference {
     private static Path binary;
 
-    /** dlib's chip for a 5-point shape (whole pixels), and the chip_details it printed. */
-    public record Chip(RgbImage image, double[] details) {
+    /**
+     * dlib's chip for a 5-point shape (whole pixels), the chip_details it printed, and the
+     * descriptor dlib's network computed from that chip when weights were given (else null).
+     */
+    public record Chip(RgbImage image, double[] details, float[] descriptor) {
     }
 
     private DlibReference() {
@@ -54,6 +57,11 @@ public final class DlibReference {
 
     /** Cuts the chip with dlib's get_face_chip_details(shape, 150, 0.25) and extract_image_chips. */
     public static Chip cut(RgbImage image, double[] five) throws IOException, InterruptedException {
+        return cut(image, five, null);
+    }
+
+    /** {@link #cut(RgbImage, double[])}, then dlib's network with the weights in {@code weights}. */
+    public static Chip cut(RgbImage image, double[] five, Path weights) throws IOException, InterruptedException {
         Path bin = binary();
         Path dir = Files.createTempDirectory("dlib-chip");
         try {
@@ -69,16 +77,28 @@ public final class DlibReference {
                 cmd.add(Long.toString((long) v));
             }
             cmd.add(out.toString());
+            if (weights != null) {
+                cmd.add(weights.toString());
+            }
             Result r = run(cmd, 120);
             if (r.code != 0) {
                 throw new IllegalStateException("dlib_face_chip failed: " + r.output);
             }
-            String[] f = r.output.strip().split("\\s+");
+            String[] lines = r.output.strip().split("\n");
+            String[] f = lines[0].strip().split("\\s+");
             double[] details = new double[f.length];
             for (int i = 0; i < f.length; i++) {
                 details[i] = Double.parseDouble(f[i]);
             }
-            return new Chip(new RgbImage(150, 150, Files.readAllBytes(out)), details);
+            float[] descriptor = null;
+            if (weights != null) {
+                String[] v = lines[lines.length - 1].strip().split("\\s+");
+                descriptor = new float[v.length];
+                for (int i = 0; i < v.length; i++) {
+                    descriptor[i] = Float.parseFloat(v[i]);
+                }
+            }
+            return new Chip(new RgbImage(150, 150, Files.readAllBytes(out)), details, descriptor);
         } finally {
             try (var files = Files.list(dir)) {
                 for (Path p : files.toList()) {
