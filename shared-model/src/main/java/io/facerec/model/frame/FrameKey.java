@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * Where a sampled frame lives in the bucket:
  * {@code frames/<cameraId>/<yyyy>/<MM>/<dd>/<epochMillis>-<seq>.jpg}, the date in UTC. The forwarder
  * writes it, the recognizer parses it (capture time and camera survive even when metadata is lost),
- * and the lifecycle rules archive by the {@code frames/} prefix.
+ * and the archiver bundles each camera-hour of them ({@link BundleKey}).
  */
 public record FrameKey(String cameraId, long captureMillis, long sequence) {
     public static final String PREFIX = "frames/";

@@ -1,0 +1,104 @@
+package io.facerec.archiver.testing;
+
+import io.facerec.archiver.archive.Archiver;
+import io.facerec.archiver.config.ArchiverConfig;
+import io.facerec.loopback.S3Server;
+import io.facerec.model.frame.FrameKey;
+import io.facerec.model.frame.FrameMetadata;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
+import javax.imageio.ImageIO;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** An S3Proxy bucket with frames in it, a recording client, and archivers at a chosen time. */
+public final class ArchiveTestBed implements AutoCloseable {
+    public static final String BUCKET = "facerec-archive-test";
+    public final S3Server server;
+    public final SdkCalls calls = new SdkCalls();
+    /** Goes through {@link #calls}; the archiver under test uses it. */
+    public final S3Client s3;
+    /** Plain, for setting up and checking. */
+    public final S3Client plain;
+
+    public ArchiveTestBed() throws Exception {
+        server = new S3Server(null, 0);
+        plain = server.client();
+        s3 = S3Client.builder().endpointOverride(server.endpoint()).forcePathStyle(true).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(S3Server.ACCESS_KEY, S3Server.SECRET_KEY)))
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.addExecutionInterceptor(calls)).build();
+        plain.createBucket(b -> b.bucket(BUCKET));
+    }
+
+    public static ArchiverConfig config(Duration hot, String storageClass) {
+        return new ArchiverConfig(BUCKET, hot, storageClass, 8, ArchiverConfig.MIN_PART_MB * 1024 * 1024,
+                4L * 1024 * 1024, Duration.ZERO, Optional.empty());
+    }
+
+    public Archiver archiver(Instant now, ArchiverConfig config) {
+        return new Archiver(s3, config, Clock.fixed(now, ZoneOffset.UTC));
+    }
+
+    /** Puts a frame as the forwarder does: its key, metadata and content type. */
+    public String putFrame(String camera, Instant capture, long seq, byte[] jpeg) {
+        FrameKey k = new FrameKey(camera, capture.toEpochMilli(), seq);
+        plain.putObject(b -> b.bucket(BUCKET).key(k.toKey()).contentType(FrameMetadata.CONTENT_TYPE)
+                .metadata(new FrameMetadata(camera, capture, seq, "test").toMap()), RequestBody.fromBytes(jpeg));
+        return k.toKey();
+    }
+
+    /** Every object under {@code prefix}: key to bytes. */
+    public TreeMap<String, byte[]> objects(String prefix) {
+        TreeMap<String, byte[]> out = new TreeMap<>();
+        for (S3Object o : plain.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(prefix)).contents()) {
+            out.put(o.key(), plain.getObjectAsBytes(b -> b.bucket(BUCKET).key(o.key())).asByteArray());
+        }
+        return out;
+    }
+
+    public List<String> keys(String prefix) {
+        return plain.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(prefix)).contents().stream()
+                .map(S3Object::key).toList();
+    }
+
+    /** A small real JPEG of noise: every frame differs. */
+    public static byte[] jpeg(Random random, int width, int height) {
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                img.setRGB(x, y, random.nextInt(0x1000000));
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(img, "jpg", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    @Override
+    public void close() throws Exception {
+        s3.close();
+        plain.close();
+        server.close();
+    }
+}
