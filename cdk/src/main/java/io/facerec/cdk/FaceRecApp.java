@@ -42,8 +42,19 @@ public final class FaceRecApp {
      * {@code -c placeholderCode=true} (tests) a small folder stands in when it is not built.
      */
     static Path lambdaCode(StackParameters p, boolean placeholderAllowed) {
-        Path jar = p.lambdaJar().map(Path::of)
-                .orElse(Path.of("..", "lambda-recognizer", "target", "recognizer-" + p.architecture() + ".jar"));
+        return code(p.lambdaJar(), Path.of("..", "lambda-recognizer", "target", "recognizer-" + p.architecture() + ".jar"),
+                "recognizer", "lambda-recognizer", placeholderAllowed);
+    }
+
+    /** The archiver jar (pure Java: one jar for both architectures), found the same way. */
+    static Path archiverCode(StackParameters p, boolean placeholderAllowed) {
+        return code(p.archiverJar(), Path.of("..", "archiver", "target", "archiver.jar"), "archiver", "archiver",
+                placeholderAllowed);
+    }
+
+    private static Path code(java.util.Optional<String> given, Path built, String what, String module,
+                             boolean placeholderAllowed) {
+        Path jar = given.map(Path::of).orElse(built);
         if (Files.isRegularFile(jar)) {
             return jar.toAbsolutePath();
         }
@@ -53,7 +64,7 @@ public final class FaceRecApp {
                 return placeholder;
             }
         }
-        throw new IllegalArgumentException("recognizer jar " + jar.toAbsolutePath() + " not found: build it first with "
-                + "'mvn -q package -DskipTests -pl lambda-recognizer -am'");
+        throw new IllegalArgumentException(what + " jar " + jar.toAbsolutePath() + " not found: build it first with "
+                + "'mvn -q package -DskipTests -pl " + module + " -am'");
     }
 }

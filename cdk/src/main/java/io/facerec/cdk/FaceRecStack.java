@@ -51,8 +51,6 @@ import software.amazon.awscdk.services.s3.EventType;
 import software.amazon.awscdk.services.s3.LifecycleRule;
 import software.amazon.awscdk.services.s3.NotificationKeyFilter;
 import software.amazon.awscdk.services.s3.ObjectOwnership;
-import software.amazon.awscdk.services.s3.StorageClass;
-import software.amazon.awscdk.services.s3.Transition;
 import software.amazon.awscdk.services.s3.notifications.LambdaDestination;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
@@ -63,7 +61,7 @@ import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
 /**
- * The system on AWS: the frames bucket (archived to Glacier, then expired), the recognizer Lambda
+ * The system on AWS: the frames bucket (bundled into Glacier by the archiver, then expired), the recognizer Lambda
  * behind S3 notifications, the results table, the webhook secret, the forwarder's identity, alarms
  * and a dashboard.
  */
@@ -90,9 +88,10 @@ public final class FaceRecStack extends Stack {
                 .enforceSsl(true).versioned(true)
                 .serverAccessLogsBucket(accessLogs).serverAccessLogsPrefix("frames-bucket/")
                 .lifecycleRules(List.of(
-                        LifecycleRule.builder().id("archive-then-expire-frames").prefix(RecognizerPermissions.FRAMES)
-                                .transitions(List.of(Transition.builder().storageClass(StorageClass.GLACIER)
-                                        .transitionAfter(Duration.days(p.archiveAfterDays())).build()))
+                        // the archiver bundles frames into archive/ after hotDays (FrameArchiver). Its deletes leave
+                        // noncurrent versions (gone a day later) and delete markers (removed once alone, since this
+                        // rule expires current versions); the expiration itself is only a backstop
+                        LifecycleRule.builder().id("expire-frames").prefix(RecognizerPermissions.FRAMES)
                                 .expiration(Duration.days(p.expireAfterDays()))
                                 .noncurrentVersionExpiration(Duration.days(1)).build(),
                         // gallery/ and enroll/ are never archived; old gallery versions (replaced pointers, the
@@ -223,6 +222,9 @@ public final class FaceRecStack extends Stack {
         Topic alarms = Topic.Builder.create(this, "Alarms").masterKey(topicKey).enforceSsl(true).build();
         p.alarmEmail().ifPresent(e -> alarms.addSubscription(new EmailSubscription(e)));
         SnsAction notify = new SnsAction(alarms);
+
+        // ---- the archiver: hourly tar bundles of frames/ in archive/
+        new FrameArchiver(this, "Archiver", p, bucket, notify, keep);
 
         MetricOptions fiveMin = MetricOptions.builder().period(Duration.minutes(5)).build();
         alarm("RecognizerErrors", "The recognizer failed invocations (they are retried, then sent to the failure queue).",

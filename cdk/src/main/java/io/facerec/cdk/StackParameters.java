@@ -3,7 +3,9 @@ package io.facerec.cdk;
 import io.facerec.model.config.SettingsReader;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -19,7 +21,9 @@ public record StackParameters(
         int retryAttempts,
         int cameraCount,
         Optional<Double> threshold,
-        int archiveAfterDays,
+        int hotDays,
+        String archiveStorageClass,
+        int archiveScheduleMinutes,
         int expireAfterDays,
         int resultTtlDays,
         int logRetentionDays,
@@ -27,9 +31,12 @@ public record StackParameters(
         int webhookCooldownSeconds,
         Optional<String> webhookUrl,
         Optional<String> alarmEmail,
-        Optional<String> lambdaJar) {
+        Optional<String> lambdaJar,
+        Optional<String> archiverJar) {
 
     public static final List<String> ARCHITECTURES = List.of("arm64", "x86_64");
+    /** Archive classes and their minimum storage duration in days (an earlier delete is billed as if kept). */
+    public static final Map<String, Integer> ARCHIVE_CLASSES = Map.of("GLACIER", 90, "DEEP_ARCHIVE", 180, "GLACIER_IR", 90);
 
     public boolean isDev() {
         return envName.equals("dev");
@@ -57,11 +64,21 @@ public record StackParameters(
         int reserved = r.integer("reservedConcurrency", Math.max(5, 2 * cameras), 1, 1000);
         int retries = r.integer("retryAttempts", 2, 0, 2);
         Optional<Double> threshold = r.optionalDecimal("threshold", -1, 1);
-        int archive = r.integer("archiveAfterDays", 30, 1, 3650);
+        if (r.has("archiveAfterDays")) {
+            r.problem("archiveAfterDays is gone: frames are bundled by the archiver after hotDays (see README)");
+        }
+        int hot = r.integer("hotDays", 30, 1, 3650);
+        String archiveClass = r.string("archiveStorageClass", "GLACIER").toUpperCase(Locale.ROOT);
+        if (!ARCHIVE_CLASSES.containsKey(archiveClass)) {
+            r.problem("archiveStorageClass must be one of " + new TreeSet<>(ARCHIVE_CLASSES.keySet()) + ", got '"
+                    + archiveClass + "'");
+        }
+        int schedule = r.integer("archiveScheduleMinutes", 60, 5, 1440);
         int expire = r.integer("expireAfterDays", 365, 1, 36500);
-        if (archive >= expire) {
-            r.problem("archiveAfterDays (" + archive + ") must be less than expireAfterDays (" + expire
-                    + "): frames cannot be archived after they expire");
+        int minimum = ARCHIVE_CLASSES.getOrDefault(archiveClass, 0);
+        if (expire - hot < minimum) {
+            r.problem("expireAfterDays (" + expire + ") must be at least hotDays (" + hot + ") + " + minimum + ": "
+                    + archiveClass + " bills at least " + minimum + " days for every bundle");
         }
         int ttl = r.integer("resultTtlDays", 30, 0, 3650);
         int logs = r.integer("logRetentionDays", 30, 1, 3653);
@@ -83,7 +100,8 @@ public record StackParameters(
         if (!r.problems().isEmpty()) {
             throw new IllegalArgumentException("invalid deployment parameters:\n  " + String.join("\n  ", r.problems()));
         }
-        return new StackParameters(env, arch, memory, timeout, reserved, retries, cameras, threshold, archive, expire,
-                ttl, logs, noFrame, cooldown, url, email, r.optional("lambdaJar"));
+        return new StackParameters(env, arch, memory, timeout, reserved, retries, cameras, threshold, hot, archiveClass,
+                schedule, expire, ttl, logs, noFrame, cooldown, url, email, r.optional("lambdaJar"),
+                r.optional("archiverJar"));
     }
 }

@@ -39,33 +39,34 @@ class FaceRecStackTest {
     }
 
     @Test
-    void framesArchiveToGlacierThenExpireAndOtherPrefixesNeverArchive() {
+    void framesAreBundledByTheArchiverNotTransitionedOneByOne() {
         dev.hasResourceProperties("AWS::S3::Bucket", Match.objectLike(Map.of("LifecycleConfiguration", Map.of("Rules",
                 Match.arrayWith(List.of(
-                        Match.objectLike(Map.of("Id", "archive-then-expire-frames", "Prefix", "frames/", "Status", "Enabled",
-                                "ExpirationInDays", 365,
-                                "Transitions", List.of(Map.of("StorageClass", "GLACIER", "TransitionInDays", 30)))),
+                        // the archiver's deletes leave noncurrent versions: they go a day later
+                        Match.objectLike(Map.of("Id", "expire-frames", "Prefix", "frames/", "Status", "Enabled",
+                                "ExpirationInDays", 365, "NoncurrentVersionExpiration", Map.of("NoncurrentDays", 1))),
                         Match.objectLike(Map.of("Id", "old-gallery-versions", "Prefix", "gallery/", "Status", "Enabled",
                                 "NoncurrentVersionExpiration", Map.of("NoncurrentDays", 30),
                                 "ExpiredObjectDeleteMarker", true)),
                         Match.objectLike(Map.of("Id", "abort-incomplete-uploads",
-                                "AbortIncompleteMultipartUpload", Map.of("DaysAfterInitiation", 1)))))))));
-        // every rule of every bucket that moves objects to another storage class, as bucket -> prefix
-        // ("" for a rule without one, which would archive the whole bucket): frames/ alone, in the frames bucket
-        String frames = dev.findResources("AWS::S3::Bucket", Match.objectLike(Map.of("Properties", Match.objectLike(Map.of(
-                "LoggingConfiguration", Match.objectLike(Map.of("LogFilePrefix", "frames-bucket/"))))))).keySet().iterator().next();
-        List<String> archiving = new java.util.ArrayList<>();
+                                "AbortIncompleteMultipartUpload", Map.of("DaysAfterInitiation", 1))),
+                        // bundles are written at day 30: they expire 335 days later, a year after capture
+                        Match.objectLike(Map.of("Id", "expire-bundles", "Prefix", "archive/", "Status", "Enabled",
+                                "ExpirationInDays", 335, "NoncurrentVersionExpiration", Map.of("NoncurrentDays", 1)))))))));
+        // every rule of every bucket that moves objects to another storage class: none, since 30 KB frames would
+        // not transition by default and tars are written in their class
+        List<String> transitioning = new java.util.ArrayList<>();
         dev.findResources("AWS::S3::Bucket").forEach((id, bucket) -> {
             Object rules = path(bucket, "Properties", "LifecycleConfiguration", "Rules");
             for (Object rule : rules == null ? List.of() : (List<?>) rules) {
                 Map<?, ?> r = (Map<?, ?>) rule;
                 if (List.of("Transitions", "Transition", "NoncurrentVersionTransitions", "NoncurrentVersionTransition")
                         .stream().anyMatch(r::containsKey)) {
-                    archiving.add(id + " " + (r.get("Prefix") instanceof String prefix ? prefix : ""));
+                    transitioning.add(id + " " + r.get("Id"));
                 }
             }
         });
-        assertEquals(List.of(frames + " frames/"), archiving, "only frames/ is archived; gallery/ and enroll/ never");
+        assertEquals(List.of(), transitioning, "no per-object transitions");
     }
 
     /** The value at {@code keys} in nested template maps, or null where the path ends early. */
@@ -77,6 +78,38 @@ class FaceRecStackTest {
             node = m.get(k);
         }
         return node;
+    }
+
+    @Test
+    void archiverIsASmallArm64FunctionOnAScheduleWithItsAlarms() {
+        dev.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", FrameArchiver.HANDLER, "Runtime", "java25", "Architectures", List.of("arm64"),
+                "MemorySize", FrameArchiver.MEMORY_MB, "Timeout", 900, "ReservedConcurrentExecutions", 1,
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                        "HOT_MINUTES", "43200", "ARCHIVE_STORAGE_CLASS", "GLACIER", "FRAMES_BUCKET", Match.anyValue()))))));
+        dev.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Match.objectLike(Map.of("MaximumRetryAttempts", 0)));
+        dev.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of("ScheduleExpression", "rate(1 hour)",
+                "State", "ENABLED", "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Fn::GetAtt",
+                        List.of(Match.stringLikeRegexp("ArchiverFunction.*"), "Arn"))))))));
+        dev.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
+                "MetricName", "OldestFrameAgeHours", "Namespace", "FaceRec", "Statistic", "Maximum",
+                "Threshold", 744, "ComparisonOperator", "GreaterThanThreshold", "TreatMissingData", "breaching",
+                "AlarmActions", List.of(Map.of("Ref", Match.stringLikeRegexp("Alarms.*"))))));
+        dev.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
+                "MetricName", "Errors", "Dimensions", List.of(Map.of("Name", "FunctionName",
+                        "Value", Map.of("Ref", Match.stringLikeRegexp("ArchiverFunction.*")))),
+                "AlarmActions", List.of(Map.of("Ref", Match.stringLikeRegexp("Alarms.*"))))));
+
+        Template t = Synth.template(Map.of("hotDays", "7", "archiveStorageClass", "deep_archive",
+                "archiveScheduleMinutes", "15", "expireAfterDays", "400"));
+        t.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Handler", FrameArchiver.HANDLER,
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("HOT_MINUTES", "10080",
+                        "ARCHIVE_STORAGE_CLASS", "DEEP_ARCHIVE"))))));
+        t.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of("ScheduleExpression", "rate(15 minutes)")));
+        t.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of("MetricName", "OldestFrameAgeHours",
+                "Threshold", 192, "Period", 3600)));
+        t.hasResourceProperties("AWS::S3::Bucket", Match.objectLike(Map.of("LifecycleConfiguration", Map.of("Rules",
+                Match.arrayWith(List.of(Match.objectLike(Map.of("Id", "expire-bundles", "ExpirationInDays", 393))))))));
     }
 
     @Test
@@ -193,7 +226,7 @@ class FaceRecStackTest {
 
     @Test
     void alarmsGoToTheTopicAndADashboardExists() {
-        dev.resourceCountIs("AWS::CloudWatch::Alarm", 5);
+        dev.resourceCountIs("AWS::CloudWatch::Alarm", 7);
         dev.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
                 "MetricName", "Frames", "Namespace", "FaceRec", "ComparisonOperator", "LessThanThreshold",
                 "TreatMissingData", "breaching", "Period", 900)));
@@ -212,13 +245,16 @@ class FaceRecStackTest {
     @Test
     void x86CanBeChosenAndParametersReachTheResources() {
         Template t = Synth.template(Map.of("architecture", "x86_64", "memoryMb", "3008", "timeoutSeconds", "60",
-                "archiveAfterDays", "7", "expireAfterDays", "90", "threshold", "0.55", "cameraCount", "8"));
+                "hotDays", "7", "expireAfterDays", "120", "threshold", "0.55", "cameraCount", "8"));
         t.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Architectures", List.of("x86_64"),
                 "MemorySize", 3008, "Timeout", 60, "ReservedConcurrentExecutions", 16,
                 "Environment", Map.of("Variables", Match.objectLike(Map.of("THRESHOLD", "0.55"))))));
         t.hasResourceProperties("AWS::S3::Bucket", Match.objectLike(Map.of("LifecycleConfiguration", Map.of("Rules",
-                Match.arrayWith(List.of(Match.objectLike(Map.of("ExpirationInDays", 90,
-                        "Transitions", List.of(Map.of("StorageClass", "GLACIER", "TransitionInDays", 7))))))))));
+                Match.arrayWith(List.of(Match.objectLike(Map.of("Id", "expire-frames", "ExpirationInDays", 120)),
+                        Match.objectLike(Map.of("Id", "expire-bundles", "ExpirationInDays", 113))))))));
+        // the archiver holds no native code: arm64 whatever the recognizer runs on
+        t.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Handler", FrameArchiver.HANDLER,
+                "Architectures", List.of("arm64"))));
     }
 
     @Test
@@ -254,14 +290,20 @@ class FaceRecStackTest {
 
     @Test
     void invalidParametersStopTheSynthWithEveryReason() {
-        var e = assertThrows(IllegalArgumentException.class, () -> Synth.template(Map.of("archiveAfterDays", "-3",
-                "architecture", "sparc", "expireAfterDays", "30", "alarmEmail", "not-an-email")));
-        assertTrue(e.getMessage().contains("archiveAfterDays must be between 1 and 3650, got -3"), e.getMessage());
+        var e = assertThrows(IllegalArgumentException.class, () -> Synth.template(Map.of("hotDays", "-3",
+                "architecture", "sparc", "archiveStorageClass", "STANDARD_IA", "alarmEmail", "not-an-email",
+                "archiveScheduleMinutes", "1")));
+        assertTrue(e.getMessage().contains("hotDays must be between 1 and 3650, got -3"), e.getMessage());
         assertTrue(e.getMessage().contains("architecture must be one of [arm64, x86_64], got 'sparc'"));
+        assertTrue(e.getMessage().contains("archiveStorageClass must be one of [DEEP_ARCHIVE, GLACIER, GLACIER_IR], "
+                + "got 'STANDARD_IA'"), e.getMessage());
+        assertTrue(e.getMessage().contains("archiveScheduleMinutes must be between 5 and 1440, got 1"), e.getMessage());
         assertTrue(e.getMessage().contains("alarmEmail must be an e-mail address"));
-        var order = assertThrows(IllegalArgumentException.class, () -> Synth.template(Map.of(
-                "archiveAfterDays", "400", "expireAfterDays", "365")));
-        assertEquals("invalid deployment parameters:\n  archiveAfterDays (400) must be less than expireAfterDays (365): "
-                + "frames cannot be archived after they expire", order.getMessage());
+        var tooShort = assertThrows(IllegalArgumentException.class, () -> Synth.template(Map.of(
+                "hotDays", "30", "expireAfterDays", "200", "archiveStorageClass", "DEEP_ARCHIVE")));
+        assertEquals("invalid deployment parameters:\n  expireAfterDays (200) must be at least hotDays (30) + 180: "
+                + "DEEP_ARCHIVE bills at least 180 days for every bundle", tooShort.getMessage());
+        var gone = assertThrows(IllegalArgumentException.class, () -> Synth.template(Map.of("archiveAfterDays", "30")));
+        assertTrue(gone.getMessage().contains("archiveAfterDays is gone"), gone.getMessage());
     }
 }

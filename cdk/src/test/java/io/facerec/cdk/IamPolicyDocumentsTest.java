@@ -18,15 +18,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The JSON documents in iam-policies/: valid, current version, named resources wherever a resource
- * can be named, and, for the forwarder and the recognizer, exactly the grants of the synthesized stack
- * (conditions included).
+ * can be named, and, for the forwarder, the recognizer and the archiver, exactly the grants of the
+ * synthesized stack (conditions included).
  */
 class IamPolicyDocumentsTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Path DIR = Path.of(System.getProperty("facerec.root", "..")).resolve("iam-policies");
     /** Actions with no resource-level permissions, where "*" is the only possible resource. */
     static final Set<String> STAR_ONLY = Set.of("ecr:GetAuthorizationToken", "cloudwatch:PutMetricData");
-    static final List<String> EXPECTED = List.of("cloudwatch-policy.json", "ec2-deploy-policy.json",
+    static final List<String> EXPECTED = List.of("archiver-policy.json", "cloudwatch-policy.json", "ec2-deploy-policy.json",
             "ec2-trust-policy.json", "ecr-policy.json", "forwarder-policy.json", "recognizer-policy.json",
             "results-api-policy.json", "s3-backup-policy.json");
     static JsonNode template;
@@ -98,6 +98,15 @@ class IamPolicyDocumentsTest {
     @Test
     void resultsApiDocumentGrantsExactlyWhatTheStackGrants() throws Exception {
         assertEquals(grantsOfDocument("results-api-policy.json"), grantsOfRole("ResultsApiRole"));
+    }
+
+    @Test
+    void archiverDocumentGrantsExactlyWhatTheStackGrants() throws Exception {
+        Set<String> grants = grantsOfRole("ArchiverRole");
+        assertEquals(grantsOfDocument("archiver-policy.json"), grants);
+        assertTrue(grants.stream().anyMatch(g -> g.contains("s3:ListBucket") && g.contains("frames/*")
+                && g.contains("archive/*")), "listing held to the two prefixes: " + grants);
+        assertFalse(grants.stream().anyMatch(g -> g.contains("s3:RestoreObject")), "restoring is the operator's: " + grants);
     }
 
     @Test

@@ -29,6 +29,7 @@ final class StackDeployment {
             "WebhookSecretArn", new String[] {"Ref", "WebhookSecret"},
             "WebhookSigningKeyArn", new String[] {"Ref", "WebhookSigningKeySecret"},
             "RecognizerLogGroup", new String[] {"Ref", "RecognizerLogs"},
+            "ArchiverLogGroup", new String[] {"Ref", "ArchiverLogs"},
             "FailureQueueName", new String[] {"QueueName", "RecognizerFailures"},
             "ResultsApiKeySecretArn", new String[] {"Ref", "ResultsApiApiKey"},
             "ResultsApiLogGroup", new String[] {"Ref", "ResultsApiLogs"});
