@@ -6,7 +6,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.facerec.archiver.bundle.BundleIndex;
+import io.facerec.archiver.restore.ArchivedFrames;
+import io.facerec.archiver.store.ArchiveStore;
+import io.facerec.archiver.store.S3ArchiveStore;
+import io.facerec.archiver.store.StoredPart;
 import io.facerec.loopback.WebhookReceiver;
+import io.facerec.model.frame.BundleKey;
+import io.facerec.model.frame.FrameKey;
 import io.facerec.model.result.ResultKeys;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,13 +23,17 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -33,11 +44,14 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The page: the live feed (each frame with its face boxes and names), the latest webhook deliveries
- * and whether their signatures verified, counts per person, who is in the gallery, and enrolment by
- * upload or by dropping photos in {@code enroll-inbox/<name>/}.
+ * and whether their signatures verified, counts per person, who is in the gallery, enrolment by
+ * upload or by dropping photos in {@code enroll-inbox/<name>/}, and the archive's latest bundles (a
+ * frame already archived is served from its bundle).
  */
 public final class LocalPage implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(LocalPage.class);
@@ -52,6 +66,9 @@ public final class LocalPage implements AutoCloseable {
     private final List<String> cameras;
     private final Path inbox;
     private final Set<String> uploaded = new HashSet<>();
+    private final ArchiveStore archiveStore;
+    private final ArchivedFrames archivedFrames;
+    private final Map<String, Integer> frameCounts = new ConcurrentHashMap<>();
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "enroll-inbox");
         t.setDaemon(true);
@@ -68,6 +85,8 @@ public final class LocalPage implements AutoCloseable {
         this.table = table;
         this.cameras = cameras;
         this.inbox = Files.createDirectories(inbox);
+        this.archiveStore = new S3ArchiveStore(s3, bucket);
+        this.archivedFrames = new ArchivedFrames(archiveStore);
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         server.setExecutor(Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "page");
@@ -77,6 +96,8 @@ public final class LocalPage implements AutoCloseable {
         server.createContext("/", this::index);
         server.createContext("/api/state", ex -> safe(ex, () -> send(ex, 200, "application/json", JSON.writeValueAsBytes(state()))));
         server.createContext("/api/frame", this::frame);
+        server.createContext("/api/archive", ex -> safe(ex, () -> send(ex, 200, "application/json",
+                JSON.writeValueAsBytes(archive()))));
         server.createContext("/api/enroll", this::enroll);
         server.start();
         poller.scheduleWithFixedDelay(this::scanInbox, 1, 2, TimeUnit.SECONDS);
@@ -161,9 +182,58 @@ public final class LocalPage implements AutoCloseable {
                 send(ex, 400, "text/plain", "key must be a frames/ key".getBytes(StandardCharsets.UTF_8));
                 return;
             }
-            byte[] b = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
+            byte[] b;
+            try {
+                b = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
+            } catch (NoSuchKeyException gone) {
+                // archived since: its bundle follows from the key, its index says where it lies
+                Optional<byte[]> archived = FrameKey.parse(key).isPresent()
+                        ? archivedFrames.read(FrameKey.parse(key).get()) : Optional.empty();
+                if (archived.isEmpty()) {
+                    send(ex, 404, "text/plain", "neither in frames/ nor in archive/".getBytes(StandardCharsets.UTF_8));
+                    return;
+                }
+                b = archived.get();
+            }
             send(ex, 200, "image/jpeg", b);
         });
+    }
+
+    /** The latest bundle parts, newest hour first, with their frame counts (from their indexes, cached). */
+    ObjectNode archive() throws Exception {
+        List<StoredPart> parts = new ArrayList<>();
+        Map<String, S3Object> tars = new HashMap<>();
+        for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(BundleKey.PREFIX)).contents()) {
+            BundleKey.parse(o.key()).filter(k -> BundleKey.isTar(o.key())).ifPresent(k -> {
+                tars.put(k.tarKey(), o);
+                parts.add(new StoredPart(k, true, true, o.size(), o.storageClassAsString()));
+            });
+        }
+        parts.sort(Comparator.comparing((StoredPart p) -> p.key().hour()).reversed()
+                .thenComparing(p -> p.key().cameraId()).thenComparingInt(p -> p.key().part()));
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode list = out.putArray("bundles");
+        long bytes = 0;
+        for (StoredPart p : parts) {
+            bytes += p.tarSize();
+        }
+        for (StoredPart p : parts.subList(0, Math.min(24, parts.size()))) {
+            String cacheKey = p.key().tarKey() + "@" + tars.get(p.key().tarKey()).eTag();
+            Integer frames = frameCounts.get(cacheKey);
+            if (frames == null) {
+                try {
+                    frames = BundleIndex.parse(archiveStore.indexBytes(p.key()), p.key()).frameCount();
+                    frameCounts.put(cacheKey, frames);
+                } catch (IOException | BundleIndex.InvalidIndexException e) {
+                    frames = -1;
+                }
+            }
+            list.addObject().put("camera", p.key().cameraId()).put("hour", p.key().hour().toString())
+                    .put("part", p.key().part()).put("key", p.key().tarKey()).put("frames", frames)
+                    .put("bytes", p.tarSize()).put("storageClass", p.storageClass() == null ? "STANDARD" : p.storageClass());
+        }
+        out.putObject("total").put("bundles", parts.size()).put("bytes", bytes);
+        return out;
     }
 
     private void enroll(HttpExchange ex) throws IOException {

@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * The whole system on one machine, no AWS account: S3 (S3Proxy, on disk, raising S3 events), the
  * packaged recognizer under the Lambda runtime interface client, DynamoDB (dynalite, on disk), the
- * forwarder reading STREAM_URL or a simulated ESP32-CAM, the webhook receiver, and a page.
+ * forwarder reading STREAM_URL or a simulated ESP32-CAM, the webhook receiver, the archiver on a timer, and a page.
  */
 public final class LocalStack implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(LocalStack.class);
@@ -92,6 +92,7 @@ public final class LocalStack implements AutoCloseable {
     private final LambdaRuntimeApi runtime;
     private final LocalPage page;
     private final LocalResultsApi api;
+    private final LocalArchiver archiver;
     private final String secret;
     private final String signingKey;
     private final List<String> cameras = new ArrayList<>();
@@ -134,6 +135,8 @@ public final class LocalStack implements AutoCloseable {
                     hooks.recognizerClasspath(), recognizerEnv(), s.dataDir().resolve("logs/recognizer.log")));
             api = track(new LocalResultsApi(s.apiPort(), new ResultsApiHandler(ResultsApi.create(ApiConfig.from(apiEnv()), ddb, s3,
                     ApiKeyAuthenticator.none(), Clock.systemUTC())), LocalResultsApi.origins(s.apiCorsOrigins())));
+            // the archiver's own client, as it has in AWS
+            archiver = track(new LocalArchiver(track(s3Server.client()), BUCKET, LocalArchiver.Settings.fromEnvironment()));
             cameras.add(CAMERA);
             page = track(new LocalPage(s.pagePort(), s3, ddb, receiver, runtime, BUCKET, TABLE, cameras,
                     s.dataDir().resolve("enroll-inbox")));
@@ -288,6 +291,8 @@ public final class LocalStack implements AutoCloseable {
     /** The results API's base, as NEXT_PUBLIC_FACIAL_API_URL takes it. */
     public String apiUrl() {
         return api.url();
+    public LocalArchiver archiver() {
+        return archiver;
     }
 
     public String pageUrl() {
@@ -306,6 +311,9 @@ public final class LocalStack implements AutoCloseable {
         System.out.println("  results API:     " + apiUrl() + "  (NEXT_PUBLIC_FACIAL_API_URL; loopback only, no key)");
         System.out.println("  Lambda runtime:  127.0.0.1:" + runtime.port() + "  (recognizer log: "
                 + settings.dataDir().resolve("logs/recognizer.log") + ")");
+        System.out.println("  archiver:        every " + archiver.settings().everyMinutes() + " min, an hour's frames "
+                + archiver.settings().hotMinutes() + " min after it ends -> archive/ (" + archiver.settings().storageClass()
+                + "); bin/archive list|restore reads them");
         System.out.println("  enrol someone:   put photos in " + settings.dataDir().resolve("enroll-inbox") + "/<name>/, or upload on the page");
         System.out.println();
     }

@@ -123,7 +123,11 @@ public final class Archiver implements AutoCloseable {
         }
         RunSummary s = new RunSummary(cameras.size(), archivedHours, failedHours, bundles, late, frames, bytes, deleted,
                 skipped, stopped, Optional.ofNullable(oldest), List.copyOf(errors), (System.nanoTime() - t0) / 1_000_000);
-        LOG.info("run done: {}", s);
+        if (bundles > 0 || deleted > 0 || failedHours > 0 || stopped) {
+            LOG.info("run done: {}", s);
+        } else {
+            LOG.debug("run done: nothing to archive");
+        }
         return s;
     }
 

@@ -157,9 +157,10 @@ class ArchiverIntegrationTest {
             int tarPut = indexOf(calls, "PutObject", tarKey);
             int readBack = indexOf(calls, "GetObject", part.indexKey());
             int head = indexOf(calls, "HeadObject", tarKey);
+            // the first delete once the bundle is out must come after the bundle was verified
             int delete = -1;
-            for (int i = 0; i < calls.size(); i++) {
-                if (calls.get(i).operation().equals("DeleteObjects") && i > head && delete < 0) {
+            for (int i = tarPut + 1; i < calls.size() && delete < 0; i++) {
+                if (calls.get(i).operation().equals("DeleteObjects")) {
                     delete = i;
                 }
             }
