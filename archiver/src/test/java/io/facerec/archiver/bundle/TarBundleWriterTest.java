@@ -25,10 +25,14 @@ class TarBundleWriterTest {
     record Written(byte[] tar, byte[] index, List<byte[]> frames, BundleIndex idx) {
     }
 
-    /** Frames of awkward sizes around the 512-byte record, one streamed. */
     static Written write() throws IOException {
+        return write(7);
+    }
+
+    /** The first {@code n} of 7 frames of awkward sizes around the 512-byte record, the sixth streamed. */
+    static Written write(int n) throws IOException {
         Random r = new Random(1);
-        int[] sizes = {0, 1, 511, 512, 513, 30_000, 1024};
+        int[] sizes = Arrays.copyOf(new int[] {0, 1, 511, 512, 513, 30_000, 1024}, n);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         TarBundleWriter w = new TarBundleWriter(out);
         List<byte[]> frames = new ArrayList<>();
@@ -54,7 +58,12 @@ class TarBundleWriterTest {
 
     @Test
     void aStandardTarReaderSeesEveryFrameThenTheIndex() throws Exception {
-        Written w = write();
+        for (int n = 1; n <= 7; n++) {
+            readBack(write(n));
+        }
+    }
+
+    static void readBack(Written w) throws Exception {
         List<String> names = new ArrayList<>();
         try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(w.tar()))) {
             int i = 0;
