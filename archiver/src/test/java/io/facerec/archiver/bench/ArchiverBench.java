@@ -67,8 +67,8 @@ public final class ArchiverBench {
             System.out.printf("machine: %d CPUs (%s), %s, JDK %s, archiver heap max %d MB; S3Proxy 4.1.0 on disk, own JVM, %s%n",
                     Runtime.getRuntime().availableProcessors(), cpu(), System.getProperty("os.arch"),
                     System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20, endpoint);
-            for (int n : counts) {
-                bench(endpoint, n, "cam" + n);
+            for (int i = 0; i < counts.size(); i++) {
+                bench(endpoint, counts.get(i), "cam" + i + "-" + counts.get(i));
             }
         } finally {
             server.destroy();
@@ -85,12 +85,15 @@ public final class ArchiverBench {
             ArchiverConfig config = ArchiverConfig.from(Map.of("FRAMES_BUCKET", BUCKET, "HOT_MINUTES", "0"));
             System.gc();
             HeapSampler heap = new HeapSampler();
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
             RunSummary s;
             try (Archiver a = new Archiver(s3, config, Clock.fixed(HOUR.plus(Duration.ofHours(2)), ZoneOffset.UTC))) {
                 s = a.run(HOUR.plus(Duration.ofDays(1)));
             }
             double secs = (System.nanoTime() - t0) / 1e9;
+            double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
             long peak = heap.stop();
             if (s.hoursFailed() > 0 || s.framesArchived() != frames) {
                 throw new IllegalStateException("bench run did not archive everything: " + s);
@@ -101,10 +104,10 @@ public final class ArchiverBench {
             System.out.printf("%n%d frames of ~%d KB (%.1f MB) -> %d bundle of %.1f MB (%s, %d MiB parts, %d parallel reads)%n",
                     frames, FRAME_BYTES / 1000, bytes / 1e6, s.bundlesWritten(), s.bytesArchived() / 1e6,
                     config.storageClass(), config.partSizeBytes() >> 20, config.readParallelism());
-            System.out.printf("  time %.1f s (%.1f MB/s), peak heap used %d MB, %d requests: %s%n", secs,
-                    bytes / 1e6 / secs, peak >> 20, total, ops);
-            System.out.printf("  per camera-month (720 such hours): %.0f s of run time, %,d requests (%s), %.1f GB written%n",
-                    secs * 720, total * 720L, perMonth(ops), s.bytesArchived() * 720 / 1e9);
+            System.out.printf("  time %.1f s (%.1f MB/s), archiver CPU %.1f s, peak heap used %d MB, %d requests: %s%n", secs,
+                    bytes / 1e6 / secs, cpu, peak >> 20, total, ops);
+            System.out.printf("  per camera-month (720 such hours): %.0f s of run time, %.0f CPU s, %,d requests (%s), "
+                    + "%.1f GB written%n", secs * 720, cpu * 720, total * 720L, perMonth(ops), s.bytesArchived() * 720 / 1e9);
         }
     }
 
