@@ -76,8 +76,14 @@ final class IamContract {
                     "logs:PutLogEvents arn:aws:logs:${Region}:${AccountId}:log-group:${ResultsApiLogGroup}:*", LAMBDA_LOGS),
             Map.of());
 
-    /** Every role under contract. The archiver joins here. */
-    static final List<Role> ROLES = List.of(RECOGNIZER, FORWARDER, RESULTS_API);
+    static final Role ARCHIVER = new Role(ProductRole.ARCHIVER, List.of("archiver"), "ArchiverRole", "archiver-policy.json",
+            Map.of(),
+            Map.of("logs:CreateLogStream arn:aws:logs:${Region}:${AccountId}:log-group:${ArchiverLogGroup}:*", LAMBDA_LOGS,
+                    "logs:PutLogEvents arn:aws:logs:${Region}:${AccountId}:log-group:${ArchiverLogGroup}:*", LAMBDA_LOGS),
+            Map.of());
+
+    /** Every role under contract. */
+    static final List<Role> ROLES = List.of(RECOGNIZER, FORWARDER, RESULTS_API, ARCHIVER);
 
     /** The outcome: what is wrong (empty when the contract holds) and a readable account of it all. */
     record Verdict(List<String> problems, String report) {

@@ -101,7 +101,8 @@ final class FramePrefetcher implements AutoCloseable {
             byte[] bytes = r.asByteArrayUnsafe();
             return new Fetched(f, bytes, TarBundleWriter.sha256Hex(bytes), r.response().eTag(), false, false);
         } catch (NoSuchKeyException e) {
-            // deleted since it was listed: not archived here, and nothing to delete
+            // deleted since it was listed: not archived here, and nothing to delete. (On AWS the role's
+            // prefix-held ListBucket turns this 404 into a 403: the hour fails once, the next run completes it.)
             return new Fetched(f, null, null, null, false, true);
         }
     }

@@ -46,7 +46,7 @@ class ArchiverIntegrationTest {
 
     @BeforeEach
     void start() throws Exception {
-        bed = new ArchiveTestBed();
+        bed = new ArchiveTestBed(ArchiverIntegrationTest.class);
     }
 
     @AfterEach
@@ -260,6 +260,30 @@ class ArchiverIntegrationTest {
         assertTrue(bed.keys("frames/").isEmpty());
         assertEquals(hoursOf(frames), new TreeSet<>(bed.keys("archive/").stream().filter(k -> k.endsWith(".tar")).toList()),
                 "part 0 of each hour, no extra part");
+    }
+
+    @Test
+    void aMultipartUploadThatDiesBeforeItsCompletionIsAbortedAndRedone() throws Exception {
+        Random r = new Random(16);
+        Map<String, byte[]> frames = new TreeMap<>();
+        for (int i = 0; i < 220; i++) {
+            byte[] jpeg = ArchiveTestBed.jpeg(r, 240, 180);
+            frames.put(bed.putFrame("cam1", DAY.plus(Duration.ofHours(5)).plusSeconds(i * 10L), i, jpeg), jpeg);
+        }
+        bed.calls.crashOn((op, key) -> op.equals("CompleteMultipartUpload"));
+        try (Archiver a = bed.archiver(NOW, ArchiveTestBed.config(HOT, "GLACIER"))) {
+            assertEquals(1, a.run(FAR).hoursFailed());
+        }
+        assertEquals(1, bed.calls.calls("AbortMultipartUpload").size(), "the parts already sent are dropped");
+        assertEquals(frames.keySet(), new TreeSet<>(bed.keys("frames/")), "no frame lost");
+        assertEquals(List.of("archive/cam1/2026/03/04/05.index.json"), bed.keys("archive/"));
+
+        bed.calls.reset();
+        try (Archiver a = bed.archiver(NOW, ArchiveTestBed.config(HOT, "GLACIER"))) {
+            assertEquals(0, a.run(FAR).hoursFailed());
+        }
+        assertEquals(List.of("archive/cam1/2026/03/04/05.index.json", "archive/cam1/2026/03/04/05.tar"), bed.keys("archive/"));
+        assertTrue(bed.keys("frames/").isEmpty());
     }
 
     @Test

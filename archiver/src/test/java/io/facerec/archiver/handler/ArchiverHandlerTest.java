@@ -29,7 +29,7 @@ class ArchiverHandlerTest {
 
     @Test
     void aScheduledRunArchivesAndReportsItsFigures() throws Exception {
-        try (ArchiveTestBed bed = new ArchiveTestBed()) {
+        try (ArchiveTestBed bed = new ArchiveTestBed(ArchiverHandlerTest.class)) {
             Random r = new Random(1);
             for (int i = 0; i < 5; i++) {
                 bed.putFrame("cam1", Instant.parse("2026-03-04T08:00:00Z").plusSeconds(i * 60L), i, ArchiveTestBed.jpeg(r, 32, 24));
@@ -46,7 +46,7 @@ class ArchiverHandlerTest {
 
     @Test
     void aFailedHourFailsTheInvocationAfterTheOthersAreDone() throws Exception {
-        try (ArchiveTestBed bed = new ArchiveTestBed()) {
+        try (ArchiveTestBed bed = new ArchiveTestBed(ArchiverHandlerTest.class)) {
             Random r = new Random(2);
             bed.putFrame("cam1", Instant.parse("2026-03-04T08:00:00Z"), 1, ArchiveTestBed.jpeg(r, 32, 24));
             bed.putFrame("cam1", Instant.parse("2026-03-04T09:00:00Z"), 2, ArchiveTestBed.jpeg(r, 32, 24));

@@ -18,11 +18,10 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import javax.imageio.ImageIO;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import io.facerec.loopback.sdkcalls.ProductRole;
+import io.facerec.loopback.sdkcalls.SdkCallRecorder;
+import java.util.Map;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -31,19 +30,22 @@ public final class ArchiveTestBed implements AutoCloseable {
     public static final String BUCKET = "facerec-archive-test";
     public final S3Server server;
     public final SdkCalls calls = new SdkCalls();
-    /** Goes through {@link #calls}; the archiver under test uses it. */
+    /** The product's client, through {@link #calls}: the code under test uses it. */
     public final S3Client s3;
     /** Plain, for setting up and checking. */
     public final S3Client plain;
 
+    /** The client of {@code bin/archive} and the page: not the archiver's, so not recorded for its IAM contract. */
     public ArchiveTestBed() throws Exception {
+        this(null);
+    }
+
+    /** The archiver's client, its calls recorded for the IAM contract (cdk tests) under {@code test}'s name. */
+    public ArchiveTestBed(Class<?> test) throws Exception {
         server = new S3Server(null, 0);
         plain = server.client();
-        s3 = S3Client.builder().endpointOverride(server.endpoint()).forcePathStyle(true).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(S3Server.ACCESS_KEY, S3Server.SECRET_KEY)))
-                .httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(c -> c.addExecutionInterceptor(calls)).build();
+        s3 = test == null ? server.client(calls)
+                : server.client(SdkCallRecorder.forTest(ProductRole.ARCHIVER, test, Map.of("FRAMES_BUCKET", BUCKET)), calls);
         plain.createBucket(b -> b.bucket(BUCKET));
     }
 

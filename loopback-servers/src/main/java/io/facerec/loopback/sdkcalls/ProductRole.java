@@ -11,7 +11,8 @@ public enum ProductRole {
     RECOGNIZER("recognizer", List.of("GALLERY_BUCKET", "GALLERY_PREFIX", "RESULTS_TABLE", "WEBHOOK_SECRET_ARN",
             "WEBHOOK_SIGNING_KEY_ARN")),
     FORWARDER("forwarder", List.of("S3_BUCKET")),
-    RESULTS_API("results-api", List.of("GALLERY_BUCKET", "RESULTS_TABLE", "API_KEY_SECRET_ARN"));
+    RESULTS_API("results-api", List.of("GALLERY_BUCKET", "RESULTS_TABLE", "API_KEY_SECRET_ARN")),
+    ARCHIVER("archiver", List.of("FRAMES_BUCKET"));
 
     private final String id;
     private final List<String> settings;
