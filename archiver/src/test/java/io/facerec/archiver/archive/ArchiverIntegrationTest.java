@@ -28,7 +28,8 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,15 +43,21 @@ class ArchiverIntegrationTest {
     static final Duration HOT = Duration.ofDays(1);
     static final Instant FAR = NOW.plus(Duration.ofHours(1));
 
-    ArchiveTestBed bed;
+    /** One server for the class (a server per test churned loopback ports under load); each test starts empty. */
+    static ArchiveTestBed bed;
 
-    @BeforeEach
-    void start() throws Exception {
+    @BeforeAll
+    static void start() throws Exception {
         bed = new ArchiveTestBed(ArchiverIntegrationTest.class);
     }
 
-    @AfterEach
-    void stop() throws Exception {
+    @BeforeEach
+    void empty() {
+        bed.clear();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
         bed.close();
     }
 

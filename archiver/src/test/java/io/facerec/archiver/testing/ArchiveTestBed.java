@@ -23,6 +23,7 @@ import io.facerec.loopback.sdkcalls.SdkCallRecorder;
 import java.util.Map;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** An S3Proxy bucket with frames in it, a recording client, and archivers at a chosen time. */
@@ -47,6 +48,17 @@ public final class ArchiveTestBed implements AutoCloseable {
         s3 = test == null ? server.client(calls)
                 : server.client(SdkCallRecorder.forTest(ProductRole.ARCHIVER, test, Map.of("FRAMES_BUCKET", BUCKET)), calls);
         plain.createBucket(b -> b.bucket(BUCKET));
+    }
+
+    /** Empties the bucket and forgets the calls: the next test starts from nothing, on the same server. */
+    public void clear() {
+        calls.reset();
+        List<ObjectIdentifier> all = plain.listObjectsV2Paginator(b -> b.bucket(BUCKET)).contents().stream()
+                .map(o -> ObjectIdentifier.builder().key(o.key()).build()).toList();
+        for (int i = 0; i < all.size(); i += 1000) {
+            List<ObjectIdentifier> batch = all.subList(i, Math.min(all.size(), i + 1000));
+            plain.deleteObjects(b -> b.bucket(BUCKET).delete(d -> d.objects(batch).quiet(true)));
+        }
     }
 
     public static ArchiverConfig config(Duration hot, String storageClass) {
