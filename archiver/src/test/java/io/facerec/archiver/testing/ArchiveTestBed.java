@@ -21,7 +21,12 @@ import javax.imageio.ImageIO;
 import io.facerec.loopback.sdkcalls.ProductRole;
 import io.facerec.loopback.sdkcalls.SdkCallRecorder;
 import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -44,10 +49,24 @@ public final class ArchiveTestBed implements AutoCloseable {
     /** The archiver's client, its calls recorded for the IAM contract (cdk tests) under {@code test}'s name. */
     public ArchiveTestBed(Class<?> test) throws Exception {
         server = new S3Server(null, 0);
-        plain = server.client();
-        s3 = test == null ? server.client(calls)
-                : server.client(SdkCallRecorder.forTest(ProductRole.ARCHIVER, test, Map.of("FRAMES_BUCKET", BUCKET)), calls);
+        plain = client();
+        s3 = test == null ? client(calls)
+                : client(SdkCallRecorder.forTest(ProductRole.ARCHIVER, test, Map.of("FRAMES_BUCKET", BUCKET)), calls);
         plain.createBucket(b -> b.bucket(BUCKET));
+    }
+
+    /**
+     * S3Server's client with more attempts: about 1% of PUTs to S3Proxy here fail with "Error writing
+     * request body to server" (sequential or parallel, keep-alive on or off), sometimes several in a
+     * row, which the SDK's four attempts do not always outlast. Real S3 does not do that.
+     */
+    private S3Client client(ExecutionInterceptor... interceptors) {
+        return S3Client.builder().endpointOverride(server.endpoint()).forcePathStyle(true).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(S3Server.ACCESS_KEY, S3Server.SECRET_KEY)))
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.executionInterceptors(List.of(interceptors))
+                        .retryStrategy(r -> r.maxAttempts(12))).build();
     }
 
     /** Empties the bucket and forgets the calls: the next test starts from nothing, on the same server. */
