@@ -291,6 +291,8 @@ public final class LocalStack implements AutoCloseable {
     /** The results API's base, as NEXT_PUBLIC_FACIAL_API_URL takes it. */
     public String apiUrl() {
         return api.url();
+    }
+
     public LocalArchiver archiver() {
         return archiver;
     }
