@@ -20,17 +20,7 @@ public final class Jpegs {
     }
 
     public static byte[] encode(RgbImage img) throws IOException {
-        BufferedImage b = new BufferedImage(img.width(), img.height(), BufferedImage.TYPE_INT_RGB);
-        byte[] p = img.pixels();
-        for (int y = 0; y < img.height(); y++) {
-            for (int x = 0; x < img.width(); x++) {
-                int o = (y * img.width() + x) * 3;
-                b.setRGB(x, y, (p[o] & 0xff) << 16 | (p[o + 1] & 0xff) << 8 | (p[o + 2] & 0xff));
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(b, "jpg", out);
-        return out.toByteArray();
+        return io.facerec.recognizer.image.JpegEncoder.encode(img, 0.75f); // ImageIO's default quality
     }
 
     /** Inserts an APP1 Exif segment holding only the orientation tag right after SOI. */
