@@ -76,6 +76,7 @@ public record RecognizerConfig(
         int minFace = r.integer("MIN_FACE_PX", EngineConfig.DEFAULT_MIN_FACE_PX, 0, 10_000);
         double minScore = r.decimal("MIN_DETECTION_SCORE", EngineConfig.DEFAULT_MIN_SCORE, 0.01, 0.99);
         double minQuality = r.decimal("MIN_FACE_QUALITY", EngineConfig.DEFAULT_MIN_QUALITY, 0, 100);
+        boolean tiledPass = r.bool("TILED_DETECTION", false);
         long maxPixels = r.whole("MAX_PIXELS", ImageDecoder.DEFAULT_MAX_PIXELS, 1, Integer.MAX_VALUE);
         long maxBytes = r.whole("MAX_FRAME_BYTES", 10 * 1024 * 1024, 1, Integer.MAX_VALUE);
         Optional<URI> webhook = r.url("NEXTJS_WEBHOOK_URL");
@@ -125,7 +126,7 @@ public record RecognizerConfig(
         long maxGallery = r.whole("MAX_GALLERY_BYTES", DEFAULT_MAX_GALLERY_BYTES, 1, Integer.MAX_VALUE - 8);
         int controlRefresh = r.integer("CONTROL_REFRESH_S", 5, 0, 3600);
         r.finish();
-        EngineConfig engine = new EngineConfig(downscale, minFace, (float) minScore, (float) minQuality, maxPixels);
+        EngineConfig engine = new EngineConfig(downscale, minFace, (float) minScore, (float) minQuality, maxPixels, tiledPass);
         return new RecognizerConfig(table, bucket, prefix, threshold, engine, maxBytes, webhook, secretArn, secret,
                 signingKeyArn, signingKey, Duration.ofSeconds(secretTtl), Duration.ofSeconds(cooldown), sendUnknown,
                 Duration.ofMillis(timeoutMs), attempts, streams, ttlDays, Duration.ofSeconds(refresh), s3, ddb, secrets,

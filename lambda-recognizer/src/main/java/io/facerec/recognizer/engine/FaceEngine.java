@@ -127,6 +127,9 @@ public final class FaceEngine implements AutoCloseable {
         try {
             long t = System.nanoTime();
             List<Detection> detections = detector.predict(work);
+            if (config.tiledPass()) {
+                detections = TiledDetection.detect(detector, work, detections);
+            }
             long detect = System.nanoTime() - t;
             long landmarkNs = 0;
             long alignNs = 0;
