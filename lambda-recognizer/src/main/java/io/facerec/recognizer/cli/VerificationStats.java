@@ -92,6 +92,50 @@ public final class VerificationStats {
         return new double[] {tar(t), t};
     }
 
+    /** Impostor pairs accepted at {@code t}. */
+    public int falseAccepts(double t) {
+        return impostor.length - countBelow(impostor, t);
+    }
+
+    /** Genuine pairs rejected at {@code t}. */
+    public int falseRejects(double t) {
+        return countBelow(genuine, t);
+    }
+
+    public double hardestImpostor() {
+        return impostor[impostor.length - 1];
+    }
+
+    public double weakestGenuine() {
+        return genuine[0];
+    }
+
+    /** The genuine (or impostor) similarities, sorted ascending. */
+    public double[] scores(boolean genuinePairs) {
+        return (genuinePairs ? genuine : impostor).clone();
+    }
+
+    /**
+     * The ROC curve: {FAR, TAR, threshold} at every threshold where either changes, from the
+     * strictest (nothing accepted) to the most lenient (everything accepted).
+     */
+    public java.util.List<double[]> roc() {
+        double[] all = new double[genuine.length + impostor.length];
+        System.arraycopy(genuine, 0, all, 0, genuine.length);
+        System.arraycopy(impostor, 0, all, genuine.length, impostor.length);
+        Arrays.sort(all);
+        java.util.List<double[]> out = new java.util.ArrayList<>();
+        double top = Math.nextUp(all[all.length - 1]);
+        out.add(new double[] {far(top), tar(top), top});
+        for (int i = all.length - 1; i >= 0; i--) {
+            if (i > 0 && all[i - 1] == all[i]) {
+                continue;
+            }
+            out.add(new double[] {far(all[i]), tar(all[i]), all[i]});
+        }
+        return out;
+    }
+
     private static int countBelow(double[] sorted, double t) {
         int i = Arrays.binarySearch(sorted, t);
         if (i < 0) {
