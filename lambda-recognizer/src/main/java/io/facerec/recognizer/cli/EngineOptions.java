@@ -19,6 +19,9 @@ final class EngineOptions {
     boolean thresholdGiven;
     double downscale = EngineConfig.DEFAULT_DOWNSCALE;
     int minFace = EngineConfig.DEFAULT_MIN_FACE_PX;
+    float minScore = EngineConfig.DEFAULT_MIN_SCORE;
+    float minQuality = EngineConfig.DEFAULT_MIN_QUALITY;
+    boolean tiledPass;
     Path models = fromEnvironment();
 
     @Option(names = "--threshold", paramLabel = "T",
@@ -51,6 +54,31 @@ final class EngineOptions {
         minFace = (int) px;
     }
 
+    @Option(names = "--min-score", paramLabel = "S",
+            description = "detector score a face must reach, 0 < S < 1 (default " + EngineConfig.DEFAULT_MIN_SCORE + ")")
+    void minScore(String v) {
+        double s = number("--min-score", v);
+        if (!(s > 0 && s < 1)) {
+            throw invalid("--min-score must be more than 0 and less than 1, got " + v);
+        }
+        minScore = (float) s;
+    }
+
+    @Option(names = "--min-quality", paramLabel = "Q",
+            description = "embedding length a face must reach, from 0 (default " + EngineConfig.DEFAULT_MIN_QUALITY + ")")
+    void minQuality(String v) {
+        double q = number("--min-quality", v);
+        if (!(q >= 0 && q <= 100)) {
+            throw invalid("--min-quality must be between 0 and 100, got " + v);
+        }
+        minQuality = (float) q;
+    }
+
+    @Option(names = "--tiled-pass", description = "a second detection pass over four tiles of each image (finds smaller faces; slower)")
+    void tiledPass(boolean on) {
+        tiledPass = on;
+    }
+
     @Option(names = "--models", paramLabel = "DIR",
             description = "the ONNX models' folder (default: $FACE_MODELS_DIR, else the models inside the jar)")
     void models(Path dir) {
@@ -58,7 +86,13 @@ final class EngineOptions {
     }
 
     FaceEngine load() throws IOException {
-        return FaceEngine.load(EngineConfig.defaults().withDownscale(downscale).withMinFacePx(minFace), models);
+        return FaceEngine.load(config(), models);
+    }
+
+    /** The engine these options describe. */
+    EngineConfig config() {
+        return EngineConfig.defaults().withDownscale(downscale).withMinFacePx(minFace).withGates(minScore, minQuality)
+                .withTiledPass(tiledPass);
     }
 
     private double number(String flag, String v) {

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
  * options they share are {@link EngineOptions}. Exit code: 0 done, 1 nothing could be done, 2 usage.
  */
 @Command(name = "face", mixinStandardHelpOptions = true, versionProvider = FaceCommand.Version.class,
-        subcommands = {EnrollCommand.class, RecognizeCommand.class, EvalCommand.class},
+        subcommands = {EnrollCommand.class, RecognizeCommand.class, EvalCommand.class, GatesCommand.class},
         description = "Enrol people into a gallery, recognise faces in images, measure the engine.")
 public final class FaceCommand implements Callable<Integer> {
     final PrintStream out;
@@ -56,7 +56,7 @@ public final class FaceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "no command: enroll, recognize or eval (face --help)");
+        throw new ParameterException(spec.commandLine(), "no command: enroll, recognize, eval or gates (face --help)");
     }
 
     /** The build's version (a filtered resource, so it is there when run from classes too). */

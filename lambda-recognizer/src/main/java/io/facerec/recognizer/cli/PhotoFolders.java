@@ -32,6 +32,16 @@ final class PhotoFolders {
         return out;
     }
 
+    /** Every .jpg, .jpeg and .png under {@code root}, at any depth, in path order. */
+    static List<Path> imagesUnder(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            throw new IOException(root + ": not a folder");
+        }
+        try (Stream<Path> all = Files.walk(root)) {
+            return all.filter(Files::isRegularFile).filter(PhotoFolders::isImageName).sorted().toList();
+        }
+    }
+
     static boolean isImageName(Path p) {
         String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
         return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png");
