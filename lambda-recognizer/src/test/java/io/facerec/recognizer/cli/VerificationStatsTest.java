@@ -51,4 +51,22 @@ class VerificationStatsTest {
         assertEquals(java.util.List.of("0:a->b", "2:b->a", "3:b->a"), l.misses());
         assertEquals(0.25, l.rank1(), 1e-12);
     }
+
+    @Test
+    void countsAndTheRocFromStrictToLenient() {
+        VerificationStats s = new VerificationStats(new double[] {0.6, 0.8, 0.8}, new double[] {0.2, 0.6, 0.7});
+        assertEquals(2, s.falseAccepts(0.6), "a pair at the threshold is accepted");
+        assertEquals(0, s.falseRejects(0.6));
+        assertEquals(1, s.falseRejects(0.61));
+        assertEquals(0.7, s.hardestImpostor());
+        assertEquals(0.6, s.weakestGenuine());
+        var roc = s.roc();
+        // {FAR, TAR, threshold}: nothing accepted, then at 0.8, 0.7, 0.6 (a tie of both kinds), 0.2
+        double[][] want = {{0, 0}, {0, 2 / 3.0}, {1 / 3.0, 2 / 3.0}, {2 / 3.0, 1}, {1, 1}};
+        assertEquals(want.length, roc.size());
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(want[i][0], roc.get(i)[0], 1e-12, "FAR " + i);
+            assertEquals(want[i][1], roc.get(i)[1], 1e-12, "TAR " + i);
+        }
+    }
 }
