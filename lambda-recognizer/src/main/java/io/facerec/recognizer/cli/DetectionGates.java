@@ -13,7 +13,11 @@ import java.util.Map;
  * known to show a face in which no detection passes both gates (and MIN_FACE_PX); a false face is a
  * detection that passes them on an image known to show none. A false face weighs more because it is
  * announced as a stranger, while a person missed in one frame is usually found in the next.</li>
- * <li>The gates with the least cost form a region; the rule takes its middle: the score cut half-way
+ * <li>Of the gates with the least cost, those passing the fewest extra faces are kept: an extra face
+ * is a second (third...) detection passing on an image known to show one person, a bystander or a
+ * false face (a hand) that cannot be told apart without boxes. It only breaks ties: no face is
+ * missed to drop one, since it may be a real bystander.</li>
+ * <li>The gates kept form a region; the rule takes its middle: the score cut half-way
  * between the region's bounds on the logit scale (the detector's scores crowd towards 1), the
  * quality gate half-way on its own scale. Each bound is one detection, which is named. Should the
  * region not be a rectangle, the middle of the least-cost run along each gate through the highest
@@ -33,8 +37,14 @@ public final class DetectionGates {
     public record Candidate(float score, float quality, float height) {
     }
 
-    /** An image from {@code source}, known to show at least one face or none, with its detections. */
-    public record Image(String source, String name, boolean showsFace, List<Candidate> candidates) {
+    /**
+     * An image from {@code source}, known to show at least one face or none, with its detections;
+     * {@code onePerson} when it is known to show exactly one person.
+     */
+    public record Image(String source, String name, boolean showsFace, boolean onePerson, List<Candidate> candidates) {
+        public Image(String source, String name, boolean showsFace, List<Candidate> candidates) {
+            this(source, name, showsFace, false, candidates);
+        }
     }
 
     public record Gates(double minScore, double minQuality) {
@@ -51,12 +61,12 @@ public final class DetectionGates {
      * The least cost, its faces missed and false faces, the region's bounds ({@code low} excluded,
      * {@code high} included), whether the region is a rectangle, and the gates chosen in its middle.
      */
-    public record Choice(double cost, int facesMissed, int falseFaces, Bound scoreLow, Bound scoreHigh,
+    public record Choice(double cost, int facesMissed, int falseFaces, int extraFaces, Bound scoreLow, Bound scoreHigh,
                          Bound qualityLow, Bound qualityHigh, boolean rectangle, Gates gates) {
     }
 
-    /** Per source: face images found of those known to show one, and false faces. */
-    public record Outcome(Map<String, int[]> bySource, int facesMissed, int falseFaces) {
+    /** Per source: face images found of those known to show one, false faces and extra faces. */
+    public record Outcome(Map<String, int[]> bySource, int facesMissed, int falseFaces, int extraFaces) {
         public double cost() {
             return facesMissed + FALSE_FACE_COST * falseFaces;
         }
@@ -73,7 +83,9 @@ public final class DetectionGates {
         int nc = cuts.length + 1; // the last index passes nothing
         int ng = gates.length + 1;
         int[][] found = new int[nc][ng + 1]; // per cut, a difference array over the quality gates
+        int[][] foundOne = new int[nc][ng + 1]; // the same for the one-person images
         int[][] falseFaces = new int[nc + 1][ng + 1];
+        int[][] onOne = new int[nc + 1][ng + 1]; // detections on one-person images
         int faceImages = 0;
         for (Image img : images) {
             if (img.showsFace()) {
@@ -92,6 +104,15 @@ public final class DetectionGates {
                     if (reach[i] >= 0) {
                         found[i][0]++;
                         found[i][reach[i] + 1]--;
+                        if (img.onePerson()) {
+                            foundOne[i][0]++;
+                            foundOne[i][reach[i] + 1]--;
+                        }
+                    }
+                }
+                if (img.onePerson()) {
+                    for (Candidate c : img.candidates()) {
+                        onOne[index(cuts, c.score())][index(gates, c.quality())]++;
                     }
                 }
             } else {
@@ -104,15 +125,22 @@ public final class DetectionGates {
         for (int i = nc - 1; i >= 0; i--) {
             for (int j = ng - 1; j >= 0; j--) {
                 falseFaces[i][j] += falseFaces[i + 1][j] + falseFaces[i][j + 1] - falseFaces[i + 1][j + 1];
+                onOne[i][j] += onOne[i + 1][j] + onOne[i][j + 1] - onOne[i + 1][j + 1];
             }
         }
+        // the cost, then the extra faces as a tie-breaker: one number, compared as a pair would be
+        double tie = all.size() + 1.0;
         double[][] cost = new double[nc][ng];
         double least = Double.POSITIVE_INFINITY;
         for (int i = 0; i < nc; i++) {
             int run = 0;
+            int runOne = 0;
             for (int j = 0; j < ng; j++) {
                 run += found[i][j];
-                cost[i][j] = faceImages - run + FALSE_FACE_COST * falseFaces[i][j];
+                runOne += foundOne[i][j];
+                // passing detections on one-person images, less one for each such image found
+                int extra = onOne[i][j] - runOne;
+                cost[i][j] = (faceImages - run + FALSE_FACE_COST * falseFaces[i][j]) * tie + extra;
                 least = Math.min(least, cost[i][j]);
             }
         }
@@ -154,7 +182,8 @@ public final class DetectionGates {
         Bound qHi = bound(images, jHi >= gates.length ? gates[gates.length - 1] : gates[jHi], false, jHi >= gates.length);
         Gates g = new Gates(sigmoid((logit(sLo.value()) + logit(sHi.value())) / 2), (qLo.value() + qHi.value()) / 2);
         Outcome at = evaluate(images, g);
-        return new Choice(least, at.facesMissed(), at.falseFaces(), sLo, sHi, qLo, qHi, rectangle, g);
+        return new Choice(Math.floor(least / tie), at.facesMissed(), at.falseFaces(), at.extraFaces(), sLo, sHi, qLo, qHi,
+                rectangle, g);
     }
 
     /** How {@code gates} fare on {@code images}, per source in order of appearance. */
@@ -162,8 +191,9 @@ public final class DetectionGates {
         Map<String, int[]> by = new LinkedHashMap<>();
         int missed = 0;
         int falseFaces = 0;
+        int extra = 0;
         for (Image img : images) {
-            int[] s = by.computeIfAbsent(img.source(), k -> new int[3]); // found, face images, false faces
+            int[] s = by.computeIfAbsent(img.source(), k -> new int[4]); // found, face images, false faces, extra faces
             long passing = img.candidates().stream().filter(gates::pass).count();
             if (img.showsFace()) {
                 s[1]++;
@@ -172,12 +202,16 @@ public final class DetectionGates {
                 } else {
                     missed++;
                 }
+                if (img.onePerson() && passing > 1) {
+                    s[3] += (int) passing - 1;
+                    extra += (int) passing - 1;
+                }
             } else {
                 s[2] += (int) passing;
                 falseFaces += (int) passing;
             }
         }
-        return new Outcome(by, missed, falseFaces);
+        return new Outcome(by, missed, falseFaces, extra);
     }
 
     /**
@@ -195,9 +229,10 @@ public final class DetectionGates {
             Gates g = choose(rest, scoreFloor).gates();
             Outcome was = evaluate(List.of(held), in);
             Outcome now = evaluate(List.of(held), g);
-            if (now.cost() != was.cost()) {
+            if (now.cost() != was.cost() || now.extraFaces() != was.extraFaces()) {
                 out.add(held.name() + ": " + (held.showsFace()
-                        ? (now.facesMissed() > 0 ? "missed" : "found")
+                        ? (now.facesMissed() > 0 ? "missed" : "found") + (now.extraFaces() > 0 ? ", " + now.extraFaces()
+                        + " extra face(s)" : "")
                         : now.falseFaces() + " false face(s)")
                         + String.format(java.util.Locale.ROOT, " at score %.3f, quality %.3f", g.minScore(), g.minQuality()));
             }

@@ -33,11 +33,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "gates", mixinStandardHelpOptions = true, versionProvider = FaceCommand.Version.class,
         description = {"Chooses the detector score cut (MIN_DETECTION_SCORE) and the quality gate (MIN_FACE_QUALITY) "
                 + "from images known to show a face and images known to show none: the pair with the least "
-                + "'faces missed + 10 x false faces', in the middle of the least-cost region. Prints the region, "
+                + "'faces missed + 10 x false faces', of those the fewest extra faces on one-person images, in the "
+                + "middle of the region they form. Prints the region, "
                 + "the detections at its edges, how the chosen gates and the current ones fare per source, and a "
                 + "leave-one-image-out check.",
             "A --labels file has one frame per line: path (relative to the file), time, visible identity; "
-                    + "UNCERTAIN is skipped, NONE shows no face, anything else shows one. A first line starting "
+                    + "UNCERTAIN is skipped, NONE shows no face, GROUP(...) several people, anything else one "
+                    + "person. A first line starting "
                     + "'frame' or 'path' is a header."})
 final class GatesCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,8 +52,10 @@ final class GatesCommand implements Callable<Integer> {
     EngineOptions engine;
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
-    @Option(names = "--faces", paramLabel = "DIR", description = "images that each show at least one face (any depth)")
+    @Option(names = "--faces", paramLabel = "DIR", description = "images that each show one person's face (any depth)")
     List<Path> faces = new ArrayList<>();
+    @Option(names = "--groups", paramLabel = "DIR", description = "images that each show several people's faces (any depth)")
+    List<Path> groups = new ArrayList<>();
     @Option(names = "--no-faces", paramLabel = "DIR", description = "images that show no human face (any depth)")
     List<Path> noFaces = new ArrayList<>();
     @Option(names = "--labels", paramLabel = "TSV", description = "frames labelled one per line (see above)")
@@ -60,21 +64,24 @@ final class GatesCommand implements Callable<Integer> {
     boolean json;
 
     /** An image, the source it came from, its name in that source and its label. */
-    record Source(String source, Path image, String name, boolean showsFace) {
+    record Source(String source, Path image, String name, boolean showsFace, boolean onePerson) {
     }
 
     @Override
     public Integer call() throws Exception {
-        if (faces.isEmpty() && labels.isEmpty() || noFaces.isEmpty() && labels.isEmpty()) {
+        if (faces.isEmpty() && groups.isEmpty() && labels.isEmpty() || noFaces.isEmpty() && labels.isEmpty()) {
             throw new ParameterException(spec.commandLine(),
-                    "need images with faces (--faces or --labels) and images without (--no-faces or --labels)");
+                    "need images with faces (--faces, --groups or --labels) and images without (--no-faces or --labels)");
         }
         List<Source> sources = new ArrayList<>();
         for (Path d : faces) {
-            PhotoFolders.imagesUnder(d).forEach(p -> sources.add(new Source(label(d), p, name(d, p), true)));
+            PhotoFolders.imagesUnder(d).forEach(p -> sources.add(new Source(label(d), p, name(d, p), true, true)));
+        }
+        for (Path d : groups) {
+            PhotoFolders.imagesUnder(d).forEach(p -> sources.add(new Source(label(d), p, name(d, p), true, false)));
         }
         for (Path d : noFaces) {
-            PhotoFolders.imagesUnder(d).forEach(p -> sources.add(new Source(label(d), p, name(d, p), false)));
+            PhotoFolders.imagesUnder(d).forEach(p -> sources.add(new Source(label(d), p, name(d, p), false, false)));
         }
         for (Path f : labels) {
             sources.addAll(labelled(f));
@@ -110,7 +117,7 @@ final class GatesCommand implements Callable<Integer> {
                     for (DetectedFace f : e.analyze(Files.readAllBytes(s.image()), s.image().toString()).faces()) {
                         cs.add(new Candidate(f.score(), f.quality(), f.box().height()));
                     }
-                    out.add(new Image(s.source(), s.name(), s.showsFace(), List.copyOf(cs)));
+                    out.add(new Image(s.source(), s.name(), s.showsFace(), s.onePerson(), List.copyOf(cs)));
                     face.err.println(progress + s.image());
                 } catch (ImageDecodeException ex) {
                     face.err.println(progress + "skipped: " + ex.getMessage());
@@ -148,8 +155,9 @@ final class GatesCommand implements Callable<Integer> {
             if (who.equals("UNCERTAIN")) {
                 continue;
             }
-            out.add(new Source(label(tsv), dir.resolve(f[0]), dir.getFileName() + "/" + f[0],
-                    !(who.isEmpty() || who.equals("NONE"))));
+            boolean showsFace = !(who.isEmpty() || who.equals("NONE"));
+            out.add(new Source(label(tsv), dir.resolve(f[0]), dir.getFileName() + "/" + f[0], showsFace,
+                    showsFace && !who.startsWith("GROUP(")));
         }
         return out;
     }
@@ -161,10 +169,11 @@ final class GatesCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "images: %d showing a face, %d showing none; %d detections (score >= %.2f, box >= %d px)%n",
                 withFace, images.size() - withFace, images.stream().mapToInt(i -> i.candidates().size()).sum(),
                 SCORE_FLOOR, settings.minFacePx());
-        o.printf(Locale.ROOT, "least cost: %.0f (faces missed + %.0f x false faces)%n", c.cost(), DetectionGates.FALSE_FACE_COST);
-        o.printf(Locale.ROOT, "least-cost region: score (%.4f, %.4f] x quality (%.3f, %.3f]%s%n", c.scoreLow().value(),
+        o.printf(Locale.ROOT, "least cost: %.0f (faces missed + %.0f x false faces), then %d extra face(s)%n", c.cost(),
+                DetectionGates.FALSE_FACE_COST, c.extraFaces());
+        o.printf(Locale.ROOT, "region: score (%.4f, %.4f] x quality (%.3f, %.3f]%s%n", c.scoreLow().value(),
                 c.scoreHigh().value(), c.qualityLow().value(), c.qualityHigh().value(),
-                c.rectangle() ? "" : " (not a rectangle: the run along each gate through its lowest cut)");
+                c.rectangle() ? "" : " (not a rectangle: the run along each gate through its highest cut)");
         o.println("its edges:");
         o.println("  score above   " + describe(c.scoreLow()));
         o.println("  score up to   " + describe(c.scoreHigh()));
@@ -177,15 +186,15 @@ final class GatesCommand implements Callable<Integer> {
         for (String src : chosen.bySource().keySet()) {
             o.printf(Locale.ROOT, "%-28s %-18s %s%n", src, fare(chosen.bySource().get(src)), fare(now.bySource().get(src)));
         }
-        o.printf(Locale.ROOT, "%-28s %-18s %s%n", "faces missed / false faces", chosen.facesMissed() + " / " + chosen.falseFaces(),
-                now.facesMissed() + " / " + now.falseFaces());
+        o.printf(Locale.ROOT, "%-28s %-18s %s%n", "missed / false / extra", chosen.facesMissed() + " / " + chosen.falseFaces()
+                + " / " + chosen.extraFaces(), now.facesMissed() + " / " + now.falseFaces() + " / " + now.extraFaces());
         o.println("leave one image out: " + loo.size() + " of " + images.size() + " decided otherwise"
                 + (loo.isEmpty() ? "" : ":"));
         loo.forEach(l -> o.println("  " + l));
     }
 
     private static String fare(int[] s) {
-        return s[1] > 0 ? s[0] + "/" + s[1] + " found" : s[2] + " false faces";
+        return s[1] > 0 ? s[0] + "/" + s[1] + " found" + (s[3] > 0 ? ", " + s[3] + " extra" : "") : s[2] + " false faces";
     }
 
     private static String describe(Bound b) {
@@ -209,9 +218,11 @@ final class GatesCommand implements Callable<Integer> {
         r.put("region", Map.of("scoreLow", bound(c.scoreLow()), "scoreHigh", bound(c.scoreHigh()),
                 "qualityLow", bound(c.qualityLow()), "qualityHigh", bound(c.qualityHigh()), "rectangle", c.rectangle()));
         r.put("chosen", Map.of("minScore", c.gates().minScore(), "minQuality", c.gates().minQuality(),
-                "facesMissed", chosen.facesMissed(), "falseFaces", chosen.falseFaces(), "bySource", bySource(chosen)));
+                "facesMissed", chosen.facesMissed(), "falseFaces", chosen.falseFaces(), "extraFaces", chosen.extraFaces(),
+                "bySource", bySource(chosen)));
         r.put("settings", Map.of("minScore", current.minScore(), "minQuality", current.minQuality(),
-                "facesMissed", now.facesMissed(), "falseFaces", now.falseFaces(), "bySource", bySource(now)));
+                "facesMissed", now.facesMissed(), "falseFaces", now.falseFaces(), "extraFaces", now.extraFaces(),
+                "bySource", bySource(now)));
         r.put("leaveOneOut", Map.of("heldOut", images.size(), "decidedOtherwise", loo));
         r.put("modelSet", FaceModels.MODEL_SET);
         return r;
@@ -226,7 +237,7 @@ final class GatesCommand implements Callable<Integer> {
 
     private static Map<String, Object> bySource(Outcome o) {
         Map<String, Object> m = new LinkedHashMap<>();
-        o.bySource().forEach((k, s) -> m.put(k, s[1] > 0 ? Map.of("found", s[0], "withFace", s[1])
+        o.bySource().forEach((k, s) -> m.put(k, s[1] > 0 ? Map.of("found", s[0], "withFace", s[1], "extraFaces", s[3])
                 : Map.of("falseFaces", s[2])));
         return m;
     }

@@ -73,8 +73,29 @@ class DetectionGatesTest {
         List<Image> images = List.of(face("a", c(0.9, 3), c(0.9, 3)), face("b", c(0.5, 3)),
                 none("x", c(0.95, 3), c(0.96, 3)), none("y"));
         var o = DetectionGates.evaluate(images, new DetectionGates.Gates(0.8, 2));
-        assertArrayEquals(new int[] {1, 2, 0}, o.bySource().get("faces"), "an image with two faces is found once");
-        assertArrayEquals(new int[] {0, 0, 2}, o.bySource().get("none"), "every false face counts");
+        assertArrayEquals(new int[] {1, 2, 0, 0}, o.bySource().get("faces"), "an image with two faces is found once");
+        assertArrayEquals(new int[] {0, 0, 2, 0}, o.bySource().get("none"), "every false face counts");
         assertEquals(1 + DetectionGates.FALSE_FACE_COST * 2, o.cost());
+    }
+
+    @Test
+    void extraFacesOnOnePersonImagesOnlyBreakTies() {
+        // a hand at 0.78 beside the face: dropped, since a cut above it misses nothing
+        List<Image> images = new ArrayList<>(List.of(
+                new Image("frames", "hand", true, true, List.of(c(0.99, 3), c(0.78, 2.3))),
+                new Image("frames", "weak", true, true, List.of(c(0.85, 3))),
+                none("texture", c(0.5, 3))));
+        Choice ch = DetectionGates.choose(images, 0.2);
+        assertArrayEquals(new int[] {0, 0, 0}, new int[] {ch.facesMissed(), ch.falseFaces(), ch.extraFaces()});
+        assertEquals("hand", ch.scoreLow().image());
+        assertEquals(DetectionGates.sigmoid((DetectionGates.logit(0.78f) + DetectionGates.logit(0.85f)) / 2),
+                ch.gates().minScore(), 1e-6);
+        // a bystander at 0.9 on a one-person image: dropping it would miss the weak face, so it stays
+        images.add(new Image("frames", "bystander", true, true, List.of(c(0.99, 3), c(0.9, 3))));
+        Choice kept = DetectionGates.choose(images, 0.2);
+        assertArrayEquals(new int[] {0, 0, 1}, new int[] {kept.facesMissed(), kept.falseFaces(), kept.extraFaces()});
+        // on a group photo the same detections are not extra
+        images.set(3, new Image("groups", "bystander", true, false, List.of(c(0.99, 3), c(0.9, 3))));
+        assertEquals(0, DetectionGates.choose(images, 0.2).extraFaces());
     }
 }
