@@ -20,8 +20,9 @@ public record EngineConfig(double downscale, int minFacePx, float minScore, floa
                            boolean tiledPass) {
     public static final double DEFAULT_DOWNSCALE = 1.0;
     public static final int DEFAULT_MIN_FACE_PX = 40;
-    public static final float DEFAULT_MIN_SCORE = 0.8f;
-    public static final float DEFAULT_MIN_QUALITY = 2.2f;
+    /** The two gates as `face gates` chooses them from the shared photos and video (README, "The gates"). */
+    public static final float DEFAULT_MIN_SCORE = 0.82f;
+    public static final float DEFAULT_MIN_QUALITY = 1.70f;
 
     public EngineConfig {
         if (!(downscale > 0 && downscale <= 1)) {

@@ -23,8 +23,12 @@ public final class FaceModels implements AutoCloseable {
     /** Identifies the vectors this engine makes; galleries record it. */
     public static final String EMBEDDING_MODEL_ID = MODEL_SET + "/fr_feature";
     public static final int EMBEDDING_DIM = 512;
-    /** Cosine similarity at which a face is taken as its best gallery label (see README). */
-    public static final double DEFAULT_THRESHOLD = 0.5;
+    /**
+     * Cosine similarity at which a face is taken as its best gallery label: the lowest threshold at two
+     * decimals whose FAR on the shared photos' different-person pairs is at most 0.1% (README,
+     * "Matching and the threshold").
+     */
+    public static final double DEFAULT_THRESHOLD = 0.39;
     static final String CLASSPATH_DIR = "models/" + MODEL_SET + "/";
 
     /** The npm package the dlib ResNet weights come from. */

@@ -10,6 +10,7 @@ import io.facerec.model.gallery.FloatMatrix;
 import io.facerec.model.gallery.Gallery;
 import io.facerec.model.gallery.GalleryFiles;
 import io.facerec.model.gallery.NpyCodec;
+import io.facerec.recognizer.engine.FaceModels;
 import io.facerec.recognizer.testing.TestData;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -236,8 +237,10 @@ class FaceCommandIntegrationTest {
 
     @Test
     void evalMeetsTheAccuracyTargetsOnBothSets() throws Exception {
+        Path plot = tmp.resolve("scores.svg");
         Run r = face("eval", TestData.path("deepface/images").toString(),
-                TestData.path("face_recognition/images").toString(), "--json");
+                TestData.path("face_recognition/images").toString(), "--json", "--target-far", "0.001",
+                "--plot", plot.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals(1, r.out().lines().count(), "stdout is the one JSON object: " + r.out());
         JsonNode j = JSON.readTree(r.out());
@@ -248,8 +251,66 @@ class FaceCommandIntegrationTest {
         assertTrue(progress.get(progress.size() - 1).startsWith("[" + photos + "/" + photos + "] "), progress.toString());
         assertTrue(j.get("rocAuc").asDouble() >= 0.999, j.toString());
         assertTrue(j.get("tarAtThreshold").asDouble() >= 0.99, j.toString());
-        assertEquals(0, j.get("falseAcceptsAtThreshold").asInt(), j.toString());
+        assertTrue(j.get("farAtThreshold").asDouble() <= 0.001, j.toString());
         assertEquals(1.0, j.get("rank1").asDouble(), j.toString());
         assertEquals(19, j.get("people").asInt());
+
+        // the documented rule for the default threshold (README, "Matching and the threshold"): the
+        // lowest threshold at two decimals whose FAR on these pairs is at most 0.1%
+        double atTarget = j.get("thresholdAtTargetFar").asDouble();
+        assertTrue(j.get("farAtTargetFar").asDouble() <= 0.001, j.toString());
+        assertEquals(Math.ceil(atTarget * 100 - 1e-9) / 100, FaceModels.DEFAULT_THRESHOLD, 1e-9,
+                "the default is the FAR 0.1% threshold " + atTarget + " rounded up to two decimals");
+
+        // the table: ascending thresholds, accepting fewer pairs of either kind as it goes, with the
+        // threshold and the target's own rows
+        JsonNode table = j.get("table");
+        List<Double> thresholds = new ArrayList<>();
+        for (int i = 0; i < table.size(); i++) {
+            JsonNode row = table.get(i);
+            thresholds.add(row.get("threshold").asDouble());
+            assertEquals(row.get("falseAccepts").asInt() / (double) j.get("impostorPairs").asInt(), row.get("far").asDouble(), 1e-12);
+            if (i > 0) {
+                JsonNode prev = table.get(i - 1);
+                assertTrue(row.get("threshold").asDouble() > prev.get("threshold").asDouble(), table.toString());
+                assertTrue(row.get("tar").asDouble() <= prev.get("tar").asDouble(), table.toString());
+                assertTrue(row.get("far").asDouble() <= prev.get("far").asDouble(), table.toString());
+            }
+        }
+        assertTrue(thresholds.contains(FaceModels.DEFAULT_THRESHOLD), thresholds.toString());
+        assertTrue(thresholds.contains(atTarget), thresholds.toString());
+
+        // the plot: both histograms, the ROC, a line at the threshold and one at the target's
+        String svg = Files.readString(plot);
+        var doc = ScorePlotTest.parse(svg);
+        ScorePlotTest.byId(doc, "path", "genuine");
+        ScorePlotTest.byId(doc, "path", "impostor");
+        ScorePlotTest.byId(doc, "polyline", "roc");
+        List<Double> lines = new ArrayList<>();
+        var all = doc.getElementsByTagName("line");
+        for (int i = 0; i < all.getLength(); i++) {
+            var e = (org.w3c.dom.Element) all.item(i);
+            if ("threshold".equals(e.getAttribute("class"))) {
+                lines.add(Double.parseDouble(e.getAttribute("data-threshold")));
+            }
+        }
+        assertEquals(2, lines.size(), lines.toString());
+        assertEquals(FaceModels.DEFAULT_THRESHOLD, lines.get(0), 1e-6);
+        assertEquals(atTarget, lines.get(1), 1e-6);
+    }
+
+    @Test
+    void evalRefusesABadTargetFarOrPlotFolderInOneLine() {
+        for (String bad : List.of("0", "1", "abc", "-0.1")) {
+            Run r = face("eval", "dir", "--target-far", bad);
+            assertEquals(2, r.code(), r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().startsWith("face: --target-far "), r.err());
+            assertTrue(r.err().contains(bad), r.err());
+        }
+        Run r = face("eval", TestData.path("face_recognition/images").toString(), "--plot",
+                tmp.resolve("absent/plot.svg").toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals("face: " + tmp.resolve("absent/plot.svg") + ": its folder does not exist\n", r.err());
     }
 }

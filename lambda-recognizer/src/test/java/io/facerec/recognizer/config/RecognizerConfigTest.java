@@ -23,7 +23,7 @@ class RecognizerConfigTest {
     void defaults() {
         RecognizerConfig c = RecognizerConfig.from(base());
         assertEquals("gallery/", c.galleryPrefix());
-        assertEquals(0.5, c.thresholdFor(null));
+        assertEquals(io.facerec.recognizer.engine.FaceModels.DEFAULT_THRESHOLD, c.thresholdFor(null));
         assertEquals(0.42, c.thresholdFor(0.42), "the gallery's own threshold when THRESHOLD is unset");
         assertEquals(30, c.webhookCooldown().toSeconds());
         assertTrue(c.webhookUrl().isEmpty());

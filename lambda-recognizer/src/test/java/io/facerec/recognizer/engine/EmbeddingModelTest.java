@@ -31,6 +31,6 @@ class EmbeddingModelTest {
         assertEquals(FaceModels.EMBEDDING_MODEL_ID, EmbeddingModel.DEFAULT.modelId());
         assertEquals(512, EmbeddingModel.DEFAULT.dimension());
         assertEquals(Metric.COSINE, EmbeddingModel.DEFAULT.metric());
-        assertEquals(0.5, EmbeddingModel.DEFAULT.defaultThreshold());
+        assertEquals(FaceModels.DEFAULT_THRESHOLD, EmbeddingModel.DEFAULT.defaultThreshold());
     }
 }

@@ -55,8 +55,12 @@ class FaceEngineIntegrationTest {
         return engine.analyze(Files.readAllBytes(f), f.toString());
     }
 
+    /**
+     * One face, or the subject's and bystanders behind it (a blurred face in the crowd is still a
+     * face): any other face is less than half the subject's height.
+     */
     @Test
-    void everySinglePersonPhotoYieldsExactlyOneFace() throws Exception {
+    void everySinglePersonPhotoYieldsItsSubjectAndAtMostSmallBystanders() throws Exception {
         List<String> wrong = new ArrayList<>();
         int webp = 0;
         int checked = 0;
@@ -66,15 +70,17 @@ class FaceEngineIntegrationTest {
                 webp++; // one deepface photo is WebP, which we refuse by name (ImageDecoderTest)
                 continue;
             }
-            int n = engine.analyze(bytes, p.file().toString()).faces().size();
+            List<DetectedFace> faces = engine.analyze(bytes, p.file().toString()).faces();
             checked++;
-            if (n != 1) {
-                wrong.add(p.file().getFileName() + "=" + n);
+            float tallest = (float) faces.stream().mapToDouble(f -> f.box().height()).max().orElse(0);
+            long large = faces.stream().filter(f -> f.box().height() >= tallest / 2).count();
+            if (large != 1) {
+                wrong.add(p.file().getFileName() + "=" + faces.size() + " faces, " + large + " of them large");
             }
         }
         assertTrue(checked >= 80, "photos checked: " + checked);
         assertTrue(webp <= 1);
-        assertEquals(List.of(), wrong, "photos without exactly one face");
+        assertEquals(List.of(), wrong, "photos without exactly one large face");
     }
 
     @Test
