@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
 /** {@code face eval}: verification figures over every pair of labelled photos. */
 @Command(name = "eval", mixinStandardHelpOptions = true, versionProvider = FaceCommand.Version.class,
         description = {"Pairs every photo of IDENTITY_DIR/<name>/ with every other and prints ROC AUC, the best "
-                + "accuracy and its threshold, TAR at FAR 0 and 0.1%, TAR/FAR at the threshold, leave-one-out rank-1, "
+                + "accuracy and its threshold, TAR at FAR 0 and 0.1%%, TAR/FAR at the threshold, leave-one-out rank-1, "
                 + "the hardest impostor and the weakest genuine pair, then a table threshold -> TAR/FAR. Several "
                 + "folders pool their people.",
             "--target-far F adds the lowest threshold whose FAR is at most F, --plot draws the score histograms and "
