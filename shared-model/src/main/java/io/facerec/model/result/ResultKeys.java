@@ -45,6 +45,16 @@ public final class ResultKeys {
     public static final String STATS_PERSON = "P#";
     /** The gallery rows the recognizer last matched a face against. */
     public static final String STATS_GALLERY_SAMPLES = "gallerySamples";
+    /** Sort key of a camera's track state. */
+    public static final String TRACKS_SK = "STATE";
+    /** Partition of the clusters of unknown faces. */
+    public static final String UNKNOWN_PK = "UNKNOWN";
+    /** Sort key of the item that numbers the clusters. */
+    public static final String CLUSTER_COUNTER_SK = "COUNTER";
+    /** Sort key prefix of a cluster item. */
+    public static final String CLUSTER_SK_PREFIX = "C#";
+    /** Where face crops of unknown people are stored, one per sample of a cluster. */
+    public static final String UNKNOWN_CROPS_PREFIX = "unknown/";
 
     private static final DateTimeFormatter ISO_MILLIS =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -87,6 +97,15 @@ public final class ResultKeys {
 
     public static String cooldownPk(String cameraId, String name) {
         return "COOLDOWN#" + part(cameraId) + "#" + part(name);
+    }
+
+    public static String tracksPk(String cameraId) {
+        return "TRACKS#" + part(cameraId);
+    }
+
+    /** A cluster's sort key: its number, zero-padded so clusters sort by number. */
+    public static String clusterSk(long number) {
+        return String.format(java.util.Locale.ROOT, "%s%06d", CLUSTER_SK_PREFIX, number);
     }
 
     /** One part of a composite key: '%' and '#' escaped as in a URL, so '#' only ever separates. */

@@ -31,6 +31,26 @@ public record WebhookPayload(
     public record Box(int top, int right, int bottom, int left) {
     }
 
+    /**
+     * The person-track a delivery announces, sent beside the fields the receiver requires (receivers
+     * that do not know it ignore it). {@code decision} is {@code named}, {@code unknown}, or
+     * {@code upgrade} (a track announced as unknown, now named: the same {@code id} again).
+     */
+    @JsonPropertyOrder({"id", "decision", "faces", "first_seen"})
+    public record Track(String id, String decision, int faces, @JsonProperty("first_seen") String firstSeen) {
+    }
+
+    /** The payload with its track. */
+    public byte[] toJson(Track track) {
+        com.fasterxml.jackson.databind.node.ObjectNode node = JSON.valueToTree(this);
+        node.set("track", JSON.valueToTree(track));
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public byte[] toJson() {
         try {
             return JSON.writeValueAsBytes(this);

@@ -24,4 +24,12 @@ class ResultKeysTest {
         assertEquals("PERSON#ana", ResultKeys.personPk("ana"));
         assertEquals("2026-01-01T00:00:00.000Z#door", ResultKeys.timeAndCamera(Instant.parse("2026-01-01T00:00:00Z"), "door"));
     }
+
+    @Test
+    void trackAndClusterKeys() {
+        assertEquals("TRACKS#door", ResultKeys.tracksPk("door"));
+        assertEquals("C#000007", ResultKeys.clusterSk(7));
+        // clusters sort by number as strings do
+        assertEquals(-1, Integer.signum(ResultKeys.clusterSk(99).compareTo(ResultKeys.clusterSk(100))));
+    }
 }
