@@ -2,15 +2,20 @@ package io.facerec.recognizer.announce;
 
 import io.facerec.model.result.FaceResult;
 import io.facerec.model.result.FrameResult;
+import io.facerec.model.result.ResultKeys;
 import io.facerec.model.webhook.WebhookPayload;
+import io.facerec.recognizer.track.CameraTracks;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * Which faces of a frame are announced, and what each announcement says. Every matched face is,
- * unknown ones unless {@code WEBHOOK_SEND_UNKNOWN=false}; nothing is announced without a gallery
- * (a face nobody could match is not a stranger).
+ * Which decisions of a frame are announced, and what each announcement says: every person-track
+ * decision the frame made (named, unknown, or an unknown track named later), unknown ones unless
+ * {@code WEBHOOK_SEND_UNKNOWN=false}. Tracks are decided only with a gallery, so nothing is announced
+ * without one (a face nobody could match is not a stranger).
  */
 public final class AnnouncementPlan {
     private final boolean sendUnknown;
@@ -21,33 +26,38 @@ public final class AnnouncementPlan {
         this.cameraStreamUrls = Map.copyOf(cameraStreamUrls);
     }
 
-    /** The deliveries a newly recorded frame owes, all pending. */
-    public List<Delivery> deliveries(FrameResult r, boolean galleryUsable) {
+    /** The deliveries a newly recorded frame owes for its track decisions, all pending. */
+    public List<Delivery> deliveries(FrameResult r, List<CameraTracks.Announcement> decisions) {
         List<Delivery> out = new ArrayList<>();
-        if (!galleryUsable) {
-            return out;
-        }
-        for (int i = 0; i < r.faces().size(); i++) {
-            FaceResult f = r.faces().get(i);
-            if (f.label() != null && (f.known() || sendUnknown)) {
-                out.add(Delivery.pending(r.frameId(), i, nameOf(f)));
+        for (CameraTracks.Announcement a : decisions) {
+            if (a.kind() == CameraTracks.Kind.UNKNOWN && !sendUnknown) {
+                continue;
             }
+            CameraTracks.Shown s = a.shown();
+            out.add(Delivery.pending(r.frameId(), a.name() == null ? WebhookPayload.UNKNOWN_NAME : a.name(),
+                    new Delivery.Subject(a.trackId(), a.kind().name().toLowerCase(Locale.ROOT), s.key().captureMillis(),
+                            s.box(), s.match() == null ? 0 : s.match().similarity(), a.faces(), a.firstMillis())));
         }
         return out;
     }
 
-    /** The body of one delivery, from the recorded frame (so a re-send says what the first send said). */
+    /** The body of one delivery, from what was recorded (so a re-send says what the first send said). */
     public byte[] payload(FrameResult r, Delivery d) {
-        FaceResult f = r.faces().get(d.face());
-        String time = r.captureTime().toString();
-        return new WebhookPayload(
-                new WebhookPayload.Result(time, d.name(), round(f.similarity()), round(1 - f.similarity()),
-                        new WebhookPayload.Box(f.box().top(), f.box().right(), f.box().bottom(), f.box().left())),
-                r.cameraId(), cameraStreamUrls.getOrDefault(r.cameraId(), ""), time).toJson();
+        Delivery.Subject s = d.subject();
+        if (s == null) {
+            FaceResult f = r.faces().get(d.face());
+            String time = r.captureTime().toString();
+            return payload(r, d.name(), time, f.similarity(), f.box()).toJson();
+        }
+        String time = Instant.ofEpochMilli(s.captureMillis()).toString();
+        return payload(r, d.name(), time, s.similarity(), s.box()).toJson(new WebhookPayload.Track(s.trackId(), s.decision(),
+                s.faces(), ResultKeys.time(Instant.ofEpochMilli(s.firstMillis()))));
     }
 
-    static String nameOf(FaceResult f) {
-        return f.known() ? f.label() : WebhookPayload.UNKNOWN_NAME;
+    private WebhookPayload payload(FrameResult r, String name, String time, double similarity, FaceResult.FaceBox box) {
+        return new WebhookPayload(new WebhookPayload.Result(time, name, round(similarity), round(1 - similarity),
+                new WebhookPayload.Box(box.top(), box.right(), box.bottom(), box.left())),
+                r.cameraId(), cameraStreamUrls.getOrDefault(r.cameraId(), ""), time);
     }
 
     private static double round(double v) {

@@ -6,6 +6,7 @@ import io.facerec.recognizer.aws.AwsClients;
 import io.facerec.recognizer.engine.EngineConfig;
 import io.facerec.recognizer.engine.FaceModels;
 import io.facerec.recognizer.image.ImageDecoder;
+import io.facerec.recognizer.track.TrackSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +43,9 @@ public record RecognizerConfig(
         AwsClients.Timeouts awsTimeouts,
         Optional<Path> modelsDir,
         long maxGalleryBytes,
-        Duration controlRefresh) {
+        Duration controlRefresh,
+        TrackSettings tracks,
+        int unknownTtlDays) {
 
     public static final String DEFAULT_GALLERY_PREFIX = "gallery/";
     /** Per gallery object: about 130,000 rows of 512 float32 numbers. */
@@ -125,13 +128,15 @@ public record RecognizerConfig(
         Optional<Path> models = r.optional("FACE_MODELS_DIR").map(Path::of);
         long maxGallery = r.whole("MAX_GALLERY_BYTES", DEFAULT_MAX_GALLERY_BYTES, 1, Integer.MAX_VALUE - 8);
         int controlRefresh = r.integer("CONTROL_REFRESH_S", 5, 0, 3600);
+        TrackSettings tracks = TrackSettings.read(r);
+        int unknownTtlDays = r.integer("UNKNOWN_TTL_DAYS", 30, 1, 3650);
         r.finish();
         EngineConfig engine = new EngineConfig(downscale, minFace, (float) minScore, (float) minQuality, maxPixels, tiledPass);
         return new RecognizerConfig(table, bucket, prefix, threshold, engine, maxBytes, webhook, secretArn, secret,
                 signingKeyArn, signingKey, Duration.ofSeconds(secretTtl), Duration.ofSeconds(cooldown), sendUnknown,
                 Duration.ofMillis(timeoutMs), attempts, streams, ttlDays, Duration.ofSeconds(refresh), s3, ddb, secrets,
                 new AwsClients.Timeouts(Duration.ofMillis(callMs), Duration.ofMillis(attemptMs)), models, maxGallery,
-                Duration.ofSeconds(controlRefresh));
+                Duration.ofSeconds(controlRefresh), tracks, unknownTtlDays);
     }
 
     /** The threshold to match with: THRESHOLD when set, else the gallery's own, else the model default. */

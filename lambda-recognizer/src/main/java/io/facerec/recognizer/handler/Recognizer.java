@@ -14,6 +14,11 @@ import io.facerec.recognizer.gallery.S3GallerySource;
 import io.facerec.recognizer.metrics.RecognizerMetrics;
 import io.facerec.recognizer.recognition.FrameService;
 import io.facerec.recognizer.results.ResultStore;
+import io.facerec.recognizer.track.TrackStore;
+import io.facerec.recognizer.track.Tracker;
+import io.facerec.recognizer.track.Tracking;
+import io.facerec.recognizer.unknown.FaceCrops;
+import io.facerec.recognizer.unknown.UnknownClusters;
 import io.facerec.recognizer.webhook.Jitter;
 import io.facerec.recognizer.webhook.WebhookCredentials;
 import io.facerec.recognizer.webhook.WebhookSender;
@@ -97,7 +102,10 @@ public final class Recognizer {
                 config.webhookUrl().orElseThrow(), c, config.webhookTimeout(), config.webhookMaxAttempts(), jitter));
         Optional<Announcer> announcer = webhook.map(w -> new Announcer(store, w,
                 new AnnouncementPlan(config.webhookSendUnknown(), config.cameraStreamUrls()), config.webhookCooldown(), clock));
-        FrameService frames = new FrameService(s3, engine, cache, store, announcer, config.maxFrameBytes(), clock,
+        Tracking tracking = new Tracking(new Tracker(new TrackStore(ddb, config.resultsTable(), clock), config.tracks(), jitter),
+                new FaceCrops(s3, config.galleryBucket(), new io.facerec.recognizer.image.ImageDecoder()),
+                new UnknownClusters(ddb, config.resultsTable(), Duration.ofDays(config.unknownTtlDays()), clock));
+        FrameService frames = new FrameService(s3, engine, cache, store, tracking, announcer, config.maxFrameBytes(), clock,
                 new ControlStateReader(ddb, config.resultsTable(), config.controlRefresh(), clock));
         EnrolmentService enrol = new EnrolmentService(s3, engine, source, cache, store, config.maxFrameBytes(), clock);
         return new Recognizer(frames, enrol, new SnapStartHooks(jitter, credentials, webhook, cache, awsHttp));

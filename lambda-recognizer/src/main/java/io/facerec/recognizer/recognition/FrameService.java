@@ -1,6 +1,7 @@
 package io.facerec.recognizer.recognition;
 
 import io.facerec.model.control.ControlState;
+import io.facerec.model.frame.FrameKey;
 import io.facerec.model.match.Match;
 import io.facerec.model.result.FaceResult;
 import io.facerec.model.result.FrameResult;
@@ -9,11 +10,15 @@ import io.facerec.recognizer.announce.Delivery;
 import io.facerec.recognizer.control.ControlStateReader;
 import io.facerec.recognizer.engine.DetectedFace;
 import io.facerec.recognizer.engine.FaceEngine;
+import io.facerec.recognizer.engine.FaceModels;
 import io.facerec.recognizer.engine.FrameAnalysis;
 import io.facerec.recognizer.gallery.GalleryCache;
 import io.facerec.recognizer.image.ImageDecodeException;
 import io.facerec.recognizer.metrics.RecognizerMetrics;
 import io.facerec.recognizer.results.ResultStore;
+import io.facerec.recognizer.track.CameraTracks;
+import io.facerec.recognizer.track.Tracking;
+import io.facerec.recognizer.unknown.FaceCrops;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -33,8 +38,9 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * One uploaded frame: fetch it, find and match its faces, record the result with the deliveries it
- * owes, then announce. A frame that cannot be decoded, or whose metadata contradicts its key, is
+ * One uploaded frame: fetch it, find and match its faces, add them to their camera's person-tracks,
+ * record the result with the deliveries its track decisions owe, then announce, and hand the tracks
+ * that ended without a name to the clusters of unknown faces. A frame that cannot be decoded, or whose metadata contradicts its key, is
  * recorded with the reason (nothing is lost, nothing retried); S3 and DynamoDB failures propagate so
  * the invocation is retried. A retry that finds the frame recorded but its deliveries still pending
  * sends them (a container died, or time ran out, after the item was written).
@@ -50,6 +56,7 @@ public final class FrameService {
     private final long maxFrameBytes;
     private final Clock clock;
     private final ControlStateReader control;
+    private final Tracking tracking;
 
     /** What happened to one frame. */
     public enum Result {
@@ -64,15 +71,11 @@ public final class FrameService {
         DELIVERIES_PENDING
     }
 
-    public FrameService(S3Client s3, FaceEngine engine, GalleryCache gallery, ResultStore store,
-                        Optional<Announcer> announcer, long maxFrameBytes, Clock clock) {
-        this(s3, engine, gallery, store, announcer, maxFrameBytes, clock, ControlStateReader.fixed(ControlState.DEFAULT));
-    }
-
-    /** With the control record honoured: stopped means recorded, not analysed; its threshold decides. */
-    public FrameService(S3Client s3, FaceEngine engine, GalleryCache gallery, ResultStore store,
+    /** The control record is honoured: stopped means recorded, not analysed; its threshold decides. */
+    public FrameService(S3Client s3, FaceEngine engine, GalleryCache gallery, ResultStore store, Tracking tracking,
                         Optional<Announcer> announcer, long maxFrameBytes, Clock clock, ControlStateReader control) {
         this.control = control;
+        this.tracking = tracking;
         this.s3 = s3;
         this.engine = engine;
         this.gallery = gallery;
@@ -156,6 +159,7 @@ public final class FrameService {
 
         GalleryCache.State g = gallery.current();
         List<FaceResult> faces = new ArrayList<>();
+        List<CameraTracks.Observed> observed = new ArrayList<>();
         for (DetectedFace f : analysis.faces()) {
             FaceResult.FaceBox box = new FaceResult.FaceBox(Math.round(f.box().left()), Math.round(f.box().top()),
                     Math.round(f.box().right()), Math.round(f.box().bottom()));
@@ -165,28 +169,59 @@ public final class FrameService {
                     m = m.withThreshold(state.threshold());
                 }
                 faces.add(new FaceResult(m.label(), m.known(), m.similarity(), m.margin(), box, f.score(), f.quality()));
+                observed.add(new CameraTracks.Observed(box, f.embedding(), m));
             } else {
                 faces.add(new FaceResult(null, false, 0, 0, box, f.score(), f.quality()));
+                observed.add(new CameraTracks.Observed(box, f.embedding(), null));
             }
         }
         FrameResult result = new FrameResult(frameId, id.cameraId(), id.captureTime(), bucket, key, o.versionId(), eTag,
                 analysis.width(), analysis.height(), faces, engine.modelId(), elapsedMs(t0),
                 g.problem().orElse(null), null);
 
+        // the bar two faces pass to be one person's: the threshold that names a face
+        double bar = state.threshold() != null ? state.threshold()
+                : g.matcher().map(m -> (double) m.threshold()).orElse(FaceModels.DEFAULT_THRESHOLD);
+        long sequence = FrameKey.parse(key).map(FrameKey::sequence).orElse(0L);
+        CameraTracks.Outcome tracked = tracking.tracker().track(id.cameraId(), new CameraTracks.Frame(frameId,
+                id.captureTime().toEpochMilli(), sequence, observed), bar, metrics);
+        storeCrops(id.cameraId(), bytes, faces, tracked);
+
         // no look-up first: repeats are rare, and the conditional put catches them
-        List<Delivery> owed = announcer.map(a -> a.plan().deliveries(result, g.matcher().isPresent())).orElse(List.of());
-        boolean fresh = store.putFrame(result, owed);
+        List<Delivery> owed = announcer.map(a -> a.plan().deliveries(result, tracked.announcements())).orElse(List.of());
+        boolean fresh = store.putFrame(result, owed, tracked.trackIds());
         store.countOnce(result, g.samples()); // idempotent: also completes a count an earlier delivery could not write
         if (!fresh) {
-            return repeat(result, deadlineMillis, metrics);
+            Result r = repeat(result, deadlineMillis, metrics);
+            cluster(id.cameraId(), tracked, bar);
+            return r;
         }
-        record(metrics, analysis, faces, g);
-        LOG.info("frame s3://{}/{} camera {}: {} faces {} in {} ms", bucket, key, id.cameraId(), faces.size(),
-                faces.stream().map(f -> f.label() == null ? "unmatched" : f.label()).toList(), result.processingMillis());
-        if (!owed.isEmpty() && announcer.get().announce(result, owed, deadlineMillis, metrics)) {
-            return Result.DELIVERIES_PENDING;
+        record(metrics, analysis, faces, g, tracked);
+        LOG.info("frame s3://{}/{} camera {}: {} faces {} tracks {} in {} ms", bucket, key, id.cameraId(), faces.size(),
+                faces.stream().map(f -> f.label() == null ? "unmatched" : f.label()).toList(), tracked.trackIds(),
+                result.processingMillis());
+        boolean pending = !owed.isEmpty() && announcer.get().announce(result, owed, deadlineMillis, metrics);
+        cluster(id.cameraId(), tracked, bar);
+        return pending ? Result.DELIVERIES_PENDING : Result.RECORDED;
+    }
+
+    /** One crop per unknown track, from this frame's bytes; a retry stores the same crops again. */
+    private void storeCrops(String camera, byte[] bytes, List<FaceResult> faces, CameraTracks.Outcome tracked) {
+        for (CameraTracks.Crop c : tracked.crops()) {
+            try {
+                tracking.crops().store(camera, c.cropId(), bytes, faces.get(c.face()).box());
+            } catch (ImageDecodeException e) {
+                // analysed a moment ago, so this cannot happen short of a bug: the track goes without a crop
+                LOG.warn("no crop for track {} of camera {}: {}", c.cropId(), camera, e.getMessage());
+            }
         }
-        return Result.RECORDED;
+    }
+
+    /** Tracks that ended without a name join the clusters of unknown faces (a repeat joins nothing twice). */
+    private void cluster(String camera, CameraTracks.Outcome tracked, double bar) {
+        for (CameraTracks.Ended e : tracked.ended()) {
+            tracking.clusters().add(camera, e, e.crop() == null ? null : FaceCrops.key(camera, e.crop()), bar);
+        }
     }
 
     /** The frame was recorded before: a repeat, or a retry that still owes deliveries. */
@@ -216,7 +251,16 @@ public final class FrameService {
         return store.putFrame(r, List.of()) ? Result.SKIPPED : Result.DUPLICATE;
     }
 
-    private void record(RecognizerMetrics m, FrameAnalysis a, List<FaceResult> faces, GalleryCache.State g) {
+    private void record(RecognizerMetrics m, FrameAnalysis a, List<FaceResult> faces, GalleryCache.State g,
+                        CameraTracks.Outcome tracked) {
+        for (CameraTracks.Announcement d : tracked.announcements()) {
+            m.count(switch (d.kind()) {
+                case NAMED -> "TracksNamed";
+                case UNKNOWN -> "TracksUnknown";
+                case UPGRADE -> "TracksUpgraded";
+            }, 1);
+        }
+        m.count("TracksEndedUnnamed", tracked.ended().size());
         m.count("Frames", 1);
         m.count("Faces", faces.size());
         m.count("Matches", faces.stream().filter(FaceResult::known).count());

@@ -41,6 +41,11 @@ public final class ResultStore {
      * pending, so a retry finds them whatever happened after. Returns false for a duplicate.
      */
     public boolean putFrame(FrameResult r, List<Delivery> deliveries) {
+        return putFrame(r, deliveries, List.of());
+    }
+
+    /** The same, each face with the id of its person-track ({@code trackIds} in face order, or empty). */
+    public boolean putFrame(FrameResult r, List<Delivery> deliveries, List<String> trackIds) {
         for (FaceResult f : r.faces()) {
             if (f.known()) {
                 Map<String, AttributeValue> sight = new HashMap<>();
@@ -78,7 +83,15 @@ public final class ResultStore {
         item.put("width", n(r.width()));
         item.put("height", n(r.height()));
         item.put("faceCount", n(r.faces().size()));
-        item.put("faces", AttributeValue.fromL(r.faces().stream().map(ResultStore::face).toList()));
+        List<AttributeValue> faces = new ArrayList<>();
+        for (int i = 0; i < r.faces().size(); i++) {
+            Map<String, AttributeValue> f = new HashMap<>(face(r.faces().get(i)).m());
+            if (i < trackIds.size()) {
+                f.put("track", s(trackIds.get(i)));
+            }
+            faces.add(AttributeValue.fromM(f));
+        }
+        item.put("faces", AttributeValue.fromL(faces));
         List<String> names = r.faces().stream().filter(FaceResult::known).map(FaceResult::label).distinct().toList();
         if (!names.isEmpty()) {
             item.put("names", AttributeValue.fromSs(names));
@@ -205,7 +218,7 @@ public final class ResultStore {
             Map<String, AttributeValue> m = d.m();
             deliveries.add(new Delivery(m.get("id").s(), Integer.parseInt(m.get("face").s()), m.get("name").s(),
                     Delivery.State.valueOf(m.get("status").s()), Integer.parseInt(m.get("attempts").s()),
-                    m.get("detail").s()));
+                    m.get("detail").s(), m.containsKey("track") ? subject(m.get("track").m()) : null));
         }
         return Optional.of(new PendingFrame(frame, deliveries));
     }
@@ -275,11 +288,26 @@ public final class ResultStore {
     private static AttributeValue deliveries(List<Delivery> deliveries) {
         List<AttributeValue> list = new ArrayList<>();
         for (Delivery d : deliveries) {
-            list.add(AttributeValue.fromM(Map.of("id", s(d.id()), "face", s(Integer.toString(d.face())),
+            Map<String, AttributeValue> m = new HashMap<>(Map.of("id", s(d.id()), "face", s(Integer.toString(d.face())),
                     "name", s(d.name()), "status", s(d.state().name()), "attempts", s(Integer.toString(d.attempts())),
-                    "detail", s(bounded(d.detail())))));
+                    "detail", s(bounded(d.detail()))));
+            if (d.subject() != null) {
+                Delivery.Subject t = d.subject();
+                m.put("track", AttributeValue.fromM(Map.of("id", s(t.trackId()), "decision", s(t.decision()),
+                        "capturedAt", n(t.captureMillis()), "box", box(t.box()), "similarity", n(t.similarity()),
+                        "faces", n(t.faces()), "firstAt", n(t.firstMillis()))));
+            }
+            list.add(AttributeValue.fromM(m));
         }
         return AttributeValue.fromL(list);
+    }
+
+    private static Delivery.Subject subject(Map<String, AttributeValue> m) {
+        Map<String, AttributeValue> b = m.get("box").m();
+        return new Delivery.Subject(m.get("id").s(), m.get("decision").s(), number(m, "capturedAt"),
+                new FaceResult.FaceBox((int) number(b, "left"), (int) number(b, "top"), (int) number(b, "right"),
+                        (int) number(b, "bottom")),
+                Double.parseDouble(m.get("similarity").n()), (int) number(m, "faces"), number(m, "firstAt"));
     }
 
     /**

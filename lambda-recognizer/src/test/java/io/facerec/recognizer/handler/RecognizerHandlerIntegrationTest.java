@@ -204,6 +204,17 @@ class RecognizerHandlerIntegrationTest {
         return new FrameKey(camera, 1_795_000_000_000L + seq.incrementAndGet() * 1000, seq.get()).toKey();
     }
 
+    /** Moves the test's camera clock on: the next frame key is that much later. */
+    static void later(long seconds) {
+        seq.addAndGet(seconds);
+    }
+
+    /** A frame without faces long after the last one: the camera's tracks end, and owe what they owe. */
+    static void endTracks(RecognizerHandler h, String camera) throws Exception {
+        later(20);
+        put(h, frameKey(camera), photo("no-faces/skimage_rocket.jpg"));
+    }
+
     static byte[] photo(String rel) throws Exception {
         return Files.readAllBytes(TestData.path(rel));
     }
@@ -273,10 +284,14 @@ class RecognizerHandlerIntegrationTest {
     }
 
     @Test
-    void strangerIsAnnouncedAsDesconocido() throws Exception {
+    void strangerIsAnnouncedAsDesconocidoWhenTheTrackEnds() throws Exception {
         put(handler, frameKey("hall"), photo("face_recognition/images/rose_leslie/img1.jpg"));
         assertEquals(List.of("unknown"), labels(frames("hall").get(0)));
+        Thread.sleep(200);
+        assertEquals(0, receiver.deliveries().size(), "not yet: the stranger may still be named");
+        endTracks(handler, "hall");
         List<JsonNode> d = waitForDeliveries(1);
+        assertEquals(1, d.size());
         assertEquals("Desconocido", d.get(0).at("/body/result/name").asText());
         assertTrue(d.get(0).get("verified").asBoolean());
     }
@@ -292,19 +307,24 @@ class RecognizerHandlerIntegrationTest {
     }
 
     @Test
-    void severalFacesAreEachRecordedAndAnnounced() throws Exception {
+    void severalFacesAreEachRecordedAndEachPersonAnnounced() throws Exception {
         put(handler, frameKey("stage"), photo("face_recognition/group/obama_and_biden.jpg"));
         List<String> l = labels(frames("stage").get(0));
-        assertTrue(l.contains("barack_obama") && l.contains("joe_biden"), l.toString());
-        List<JsonNode> d = waitForDeliveries(l.size());
-        assertEquals(l.size(), d.size());
-        assertEquals(l.size(), d.stream().map(x -> x.get("id").asText()).distinct().count(), "one webhook-id per face");
+        assertEquals(List.of("joe_biden", "barack_obama", "unknown"), l);
+        List<JsonNode> d = waitForDeliveries(2);
+        assertEquals(List.of("joe_biden", "barack_obama"), d.stream().map(x -> x.at("/body/result/name").asText()).toList(),
+                "the two named at once, each 0.10 above the threshold");
+        endTracks(handler, "stage");
+        d = waitForDeliveries(3);
+        assertEquals("Desconocido", d.get(2).at("/body/result/name").asText(), "the third when its track ended");
+        assertEquals(3, d.stream().map(x -> x.get("id").asText()).distinct().count(), "one webhook-id per track");
+        assertEquals(3, d.stream().map(x -> x.at("/body/track/id").asText()).distinct().count());
     }
 
     @Test
     void secondDeliveryOfTheSameObjectWritesNothingAndSendsNothing() throws Exception {
         String key = frameKey("dup");
-        byte[] body = photo("face_recognition/images/joe_biden/biden2.jpg");
+        byte[] body = photo("face_recognition/images/barack_obama/obama2.jpg");
         Written w = write(key, body);
         handler.handleRequest(created(w), null);
         Map<String, Object> again = handler.handleRequest(created(w), null);
@@ -345,7 +365,7 @@ class RecognizerHandlerIntegrationTest {
     void aFrameRePutWithTheSameBytesIsNeitherRecordedNorAnnouncedTwice() throws Exception {
         // the forwarder re-puts a frame whose response it lost: a new version, the same eTag
         String key = frameKey("reput");
-        byte[] body = photo("face_recognition/images/joe_biden/biden2.jpg");
+        byte[] body = photo("face_recognition/images/barack_obama/obama2.jpg");
         Written first = write(key, body);
         Written second = write(key, body);
         assertEquals(first.eTag(), second.eTag());
@@ -519,21 +539,24 @@ class RecognizerHandlerIntegrationTest {
     }
 
     @Test
-    void aFailedDeliveryDoesNotSilenceThePersonsNextFrame() throws Exception {
+    void aFailedDeliveryDoesNotSilenceThePersonsNextTrack() throws Exception {
         // the receiver fails the first attempt, and one attempt is all there is
         RecognizerHandler h = handler(Map.of("WEBHOOK_COOLDOWN_S", "60", "WEBHOOK_MAX_ATTEMPTS", "1"));
         receiver.behave("{\"status\":503,\"times\":1}");
         put(h, frameKey("relapse"), photo("face_recognition/images/joe_biden/biden.jpg"));
-        put(h, frameKey("relapse"), photo("face_recognition/images/joe_biden/biden2.jpg"));
+        later(20); // the person left and came back: a track of its own, within the cooldown
+        put(h, frameKey("relapse"), photo("face_recognition/images/joe_biden/biden.jpg"));
         List<JsonNode> d = waitForDeliveries(2);
         assertEquals(List.of(503, 201), d.stream().map(x -> x.get("status").asInt()).toList(),
                 "the cooldown is taken by a delivery that succeeded, not by one that failed");
         List<String> states = frames("relapse").stream().map(i -> i.get("webhooks").l().get(0).m().get("status").s()).toList();
         assertEquals(List.of("FAILED", "DELIVERED"), states);
-        // and now the cooldown holds
+        // and now the cooldown holds, for the person's next track too
+        later(20);
         put(h, frameKey("relapse"), photo("face_recognition/images/joe_biden/biden.jpg"));
         Thread.sleep(200);
         assertEquals(2, receiver.deliveries().size());
+        assertEquals("COOLDOWN", frames("relapse").get(2).get("webhooks").l().get(0).m().get("status").s());
     }
 
     /** Fails the first DynamoDB call that matches, as a container killed at that point would leave things. */
@@ -674,13 +697,18 @@ class RecognizerHandlerIntegrationTest {
     }
 
     @Test
-    void cooldownAnnouncesAPersonOncePerCamera() throws Exception {
+    void aTrackIsAnnouncedOnceAndTheCooldownStillGuardsThePersonsNextTrack() throws Exception {
         RecognizerHandler h = handler(Map.of("WEBHOOK_COOLDOWN_S", "60"));
         put(h, frameKey("lobby"), photo("face_recognition/images/joe_biden/biden.jpg"));
         put(h, frameKey("lobby"), photo("face_recognition/images/joe_biden/biden2.jpg"));
-        put(h, frameKey("lobby2"), photo("face_recognition/images/joe_biden/biden2.jpg"));
+        later(20); // gone, and back: a second track of the same person within the cooldown
+        put(h, frameKey("lobby"), photo("face_recognition/images/joe_biden/biden.jpg"));
+        put(h, frameKey("lobby2"), photo("face_recognition/images/joe_biden/biden.jpg"));
         assertEquals(2, waitForDeliveries(2).size(), "once on lobby, once on lobby2");
-        assertTrue(frames("lobby").stream().anyMatch(i -> i.get("webhooks").l().get(0).m().get("status").s().equals("COOLDOWN")));
+        List<Map<String, AttributeValue>> lobby = frames("lobby");
+        assertEquals(List.of(1, 0, 1), lobby.stream().map(i -> i.containsKey("webhooks") ? i.get("webhooks").l().size() : 0)
+                .toList(), "the second frame of the first track owes nothing");
+        assertEquals("COOLDOWN", lobby.get(2).get("webhooks").l().get(0).m().get("status").s());
     }
 
     @Test
