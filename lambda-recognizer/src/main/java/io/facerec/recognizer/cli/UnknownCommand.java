@@ -35,7 +35,7 @@ public final class UnknownCommand {
         System.exit(run(args, System.getenv(), System.out, System.err));
     }
 
-    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         if (args.length == 0 || !(args[0].equals("list") && args.length == 1 || args[0].equals("promote") && args.length == 3)) {
             err.println(USAGE);
             return 2;
