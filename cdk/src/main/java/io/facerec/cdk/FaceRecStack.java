@@ -143,11 +143,11 @@ public final class FaceRecStack extends Stack {
                 .statements(RecognizerPermissions.recognizer(bucket, table, secret, signingKey.secret(), logGroup))
                 .roles(List.of(role)).build();
         for (String prefix : List.of(RecognizerPermissions.FRAMES, RecognizerPermissions.ENROLL, RecognizerPermissions.GALLERY,
-                RecognizerPermissions.GALLERY_COMMITS)) {
+                RecognizerPermissions.GALLERY_COMMITS, RecognizerPermissions.UNKNOWN_CROPS)) {
             Validations.of(recognizerPolicy).acknowledge(ack(objectWildcard(bucket, prefix),
                     "Object wildcards are confined to the prefixes the recognizer works on: frames/* and enroll/* "
-                            + "(read), gallery/* (read and write), gallery/commits/* (delete); object names are only "
-                            + "known at run time."));
+                            + "(read), gallery/* (read and write), gallery/commits/* (delete), unknown/* (write); "
+                            + "object names are only known at run time."));
         }
 
         Map<String, String> env = new LinkedHashMap<>();
@@ -160,6 +160,8 @@ public final class FaceRecStack extends Stack {
         p.threshold().ifPresent(t -> env.put("THRESHOLD", Double.toString(t)));
         env.put("RESULT_TTL_DAYS", Integer.toString(p.resultTtlDays()));
         env.put("WEBHOOK_COOLDOWN_S", Integer.toString(p.webhookCooldownSeconds()));
+        env.put("UNKNOWN_TTL_DAYS", Integer.toString(p.unknownTtlDays()));
+        UnknownFaceCrops.expire(bucket, p.unknownTtlDays());
         env.put("OPT_OUT_TRACKING", "true");
         env.put("LOG_LEVEL", "INFO");
         env.put("JAVA_TOOL_OPTIONS", "--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED");

@@ -21,6 +21,8 @@ public final class RecognizerPermissions {
     public static final String GALLERY = "gallery/";
     /** Where the recognizer's gallery commits live; it removes the ones no pointer names any more. */
     public static final String GALLERY_COMMITS = GALLERY + io.facerec.model.gallery.GalleryLayout.COMMITS;
+    /** Face crops of unknown people, one per cluster sample; removed by the lifecycle. */
+    public static final String UNKNOWN_CROPS = ResultKeys.UNKNOWN_CROPS_PREFIX;
 
     private RecognizerPermissions() {
     }
@@ -32,6 +34,8 @@ public final class RecognizerPermissions {
                 allow("ReadFramesAndEnrolmentPhotos", List.of("s3:GetObject"),
                         List.of(bucket.arnForObjects(FRAMES + "*"), bucket.arnForObjects(ENROLL + "*"))),
                 allow("ReadWriteGallery", List.of("s3:GetObject", "s3:PutObject"), List.of(bucket.arnForObjects(GALLERY + "*"))),
+                // one face crop per unknown person-track, for its cluster; never read back by the recognizer
+                allow("StoreUnknownFaceCrops", List.of("s3:PutObject"), List.of(bucket.arnForObjects(UNKNOWN_CROPS + "*"))),
                 // superseded commits and dead writers' leftovers; never the pointer, nor the files a user copied in
                 allow("RemoveOldGalleryCommits", List.of("s3:DeleteObject"), List.of(bucket.arnForObjects(GALLERY_COMMITS + "*"))),
                 // enrolment lists a person's photos; and a missing gallery file answers 404 (not 403) only to a
@@ -47,6 +51,14 @@ public final class RecognizerPermissions {
                         .actions(List.of("dynamodb:GetItem")).resources(List.of(table.getTableArn()))
                         .conditions(Map.of("ForAllValues:StringLike",
                                 Map.of("dynamodb:LeadingKeys", List.of(ResultKeys.cameraPk("*"))))).build(),
+                // each frame reads its camera's person-tracks (written through WriteResults)
+                PolicyStatement.Builder.create().sid("ReadTrackStates").effect(Effect.ALLOW)
+                        .actions(List.of("dynamodb:GetItem")).resources(List.of(table.getTableArn()))
+                        .conditions(Map.of("ForAllValues:StringLike",
+                                Map.of("dynamodb:LeadingKeys", List.of(ResultKeys.tracksPk("*"))))).build(),
+                // a track that ended without a name looks for the cluster of unknown faces it belongs to
+                ResultsApiPermissions.leadingKeys("FindUnknownClusters", List.of("dynamodb:Query"), table.getTableArn(),
+                        List.of(ResultKeys.UNKNOWN_PK)),
                 allow("ReadWebhookSecrets", List.of("secretsmanager:GetSecretValue"),
                         List.of(bearerToken.getSecretArn(), signingKey.getSecretArn())));
         // sending failed events to the queue is granted by CDK with the on-failure destination

@@ -32,7 +32,8 @@ public record StackParameters(
         Optional<String> webhookUrl,
         Optional<String> alarmEmail,
         Optional<String> lambdaJar,
-        Optional<String> archiverJar) {
+        Optional<String> archiverJar,
+        int unknownTtlDays) {
 
     public static final List<String> ARCHITECTURES = List.of("arm64", "x86_64");
     /** Archive classes and their minimum storage duration in days (an earlier delete is billed as if kept). */
@@ -91,6 +92,7 @@ public record StackParameters(
                 r.problem("webhookUrl must be an https URL");
             }
         });
+        int unknownDays = r.integer("unknownTtlDays", 30, 1, 3650);
         Optional<String> email = r.optional("alarmEmail");
         email.ifPresent(e -> {
             if (!e.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
@@ -102,6 +104,6 @@ public record StackParameters(
         }
         return new StackParameters(env, arch, memory, timeout, reserved, retries, cameras, threshold, hot, archiveClass,
                 schedule, expire, ttl, logs, noFrame, cooldown, url, email, r.optional("lambdaJar"),
-                r.optional("archiverJar"));
+                r.optional("archiverJar"), unknownDays);
     }
 }

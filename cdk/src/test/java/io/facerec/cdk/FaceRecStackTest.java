@@ -113,6 +113,19 @@ class FaceRecStackTest {
     }
 
     @Test
+    void unknownFaceCropsExpireWithTheirClusters() {
+        Template t = Synth.template(Map.of("unknownTtlDays", "12"));
+        t.hasResourceProperties("AWS::S3::Bucket", Match.objectLike(Map.of("LifecycleConfiguration", Map.of("Rules",
+                Match.arrayWith(List.of(
+                        Match.objectLike(Map.of("Id", "expire-unknown-crops", "Prefix", "unknown/", "Status", "Enabled",
+                                "ExpirationInDays", 12, "NoncurrentVersionExpiration", Map.of("NoncurrentDays", 1))),
+                        Match.objectLike(Map.of("Id", "expire-unknown-crops-markers", "Prefix", "unknown/",
+                                "ExpiredObjectDeleteMarker", true))))))));
+        t.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Environment", Map.of("Variables",
+                Match.objectLike(Map.of("UNKNOWN_TTL_DAYS", "12"))))));
+    }
+
+    @Test
     void recognizerIsJava25Arm64WithSnapStartBehindAnAlias() {
         dev.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "Runtime", "java25", "Architectures", List.of("arm64"), "MemorySize", 2048, "Timeout", 30,

@@ -50,8 +50,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * The page: the live feed (each frame with its face boxes and names), the latest webhook deliveries
  * and whether their signatures verified, counts per person, who is in the gallery, enrolment by
- * upload or by dropping photos in {@code enroll-inbox/<name>/}, and the archive's latest bundles (a
- * frame already archived is served from its bundle).
+ * upload or by dropping photos in {@code enroll-inbox/<name>/}, the archive's latest bundles (a
+ * frame already archived is served from its bundle), and the clusters of unknown faces with their
+ * crops and a button that enrols one under a name.
  */
 public final class LocalPage implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(LocalPage.class);
@@ -65,6 +66,7 @@ public final class LocalPage implements AutoCloseable {
     private final String table;
     private final List<String> cameras;
     private final Path inbox;
+    private final UnknownPromoter promoter;
     private final Set<String> uploaded = new HashSet<>();
     private final ArchiveStore archiveStore;
     private final ArchivedFrames archivedFrames;
@@ -77,6 +79,14 @@ public final class LocalPage implements AutoCloseable {
 
     public LocalPage(int port, S3Client s3, DynamoDbClient ddb, WebhookReceiver receiver, LambdaRuntimeApi runtime,
                      String bucket, String table, List<String> cameras, Path inbox) throws IOException {
+        this(port, s3, ddb, receiver, runtime, bucket, table, cameras, inbox, null);
+    }
+
+    /** {@code promoter}: what the page's "enrol" button of a cluster of unknown faces runs (null: none). */
+    public LocalPage(int port, S3Client s3, DynamoDbClient ddb, WebhookReceiver receiver, LambdaRuntimeApi runtime,
+                     String bucket, String table, List<String> cameras, Path inbox, UnknownPromoter promoter)
+            throws IOException {
+        this.promoter = promoter;
         this.s3 = s3;
         this.ddb = ddb;
         this.receiver = receiver;
@@ -99,6 +109,8 @@ public final class LocalPage implements AutoCloseable {
         server.createContext("/api/archive", ex -> safe(ex, () -> send(ex, 200, "application/json",
                 JSON.writeValueAsBytes(archive()))));
         server.createContext("/api/enroll", this::enroll);
+        server.createContext("/api/crop", this::crop);
+        server.createContext("/api/promote", this::promote);
         server.start();
         poller.scheduleWithFixedDelay(this::scanInbox, 1, 2, TimeUnit.SECONDS);
     }
@@ -169,10 +181,70 @@ public final class LocalPage implements AutoCloseable {
             ObjectNode photos = e.putObject("photos");
             it.get("photos").m().forEach((k, v) -> photos.put(k, v.s()));
         }
+        out.set("clusters", clusters());
         var st = runtime.stats();
         out.putObject("invocations").put("succeeded", st.succeeded()).put("errors", st.errors())
                 .put("retries", st.retries()).put("failed", st.failed().size()).put("pending", runtime.pending());
         return out;
+    }
+
+    /** The clusters of unknown faces, newest sighting first (items: ResultKeys, partition UNKNOWN). */
+    ArrayNode clusters() {
+        ArrayNode out = JSON.createArrayNode();
+        var items = ddb.query(b -> b.tableName(table).keyConditionExpression("pk = :p AND begins_with(sk, :c)")
+                .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(ResultKeys.UNKNOWN_PK),
+                        ":c", AttributeValue.fromS(ResultKeys.CLUSTER_SK_PREFIX)))).items();
+        items.stream().sorted((a, b) -> b.get("lastSeen").s().compareTo(a.get("lastSeen").s())).forEach(it -> {
+            ObjectNode c = out.addObject().put("number", num(it, "number")).put("tracks", num(it, "tracks"))
+                    .put("faces", num(it, "faces")).put("firstSeen", it.get("firstSeen").s())
+                    .put("lastSeen", it.get("lastSeen").s());
+            ArrayNode cams = c.putArray("cameras");
+            it.get("cameras").ss().stream().sorted().forEach(cams::add);
+            ArrayNode crops = c.putArray("crops");
+            it.get("samples").l().stream().map(AttributeValue::m).filter(m -> m.containsKey("crop"))
+                    .forEach(m -> crops.add(m.get("crop").s()));
+            if (it.containsKey("promotedTo")) {
+                c.put("promotedTo", it.get("promotedTo").s());
+            }
+        });
+        return out;
+    }
+
+    private void crop(HttpExchange ex) throws IOException {
+        safe(ex, () -> {
+            String key = query(ex).get("key");
+            if (key == null || !key.startsWith(ResultKeys.UNKNOWN_CROPS_PREFIX) || key.contains("..")) {
+                send(ex, 400, "text/plain", "key must be an unknown/ key".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            byte[] b = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
+            send(ex, 200, "image/jpeg", b);
+        });
+    }
+
+    /** Enrols a cluster of unknown faces under a name: the page's button, running {@code bin/unknown promote}. */
+    private void promote(HttpExchange ex) throws IOException {
+        safe(ex, () -> {
+            if (!fromThisPage(ex)) {
+                send(ex, 403, "text/plain", "enrolment is accepted from this page only".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            Map<String, String> q = query(ex);
+            String name = q.getOrDefault("name", "").strip();
+            long number;
+            try {
+                number = Long.parseLong(q.getOrDefault("number", ""));
+            } catch (NumberFormatException e) {
+                number = -1;
+            }
+            if (!ex.getRequestMethod().equals("POST") || number < 0 || name.isEmpty() || promoter == null) {
+                send(ex, 400, "text/plain", "POST ?number=<cluster>&name=<person>".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            UnknownPromoter.Outcome o = promoter.promote(number, name);
+            ObjectNode body = JSON.createObjectNode().put("promoted", o.exit() == 0).put("message", o.output());
+            send(ex, o.exit() == 0 ? 201 : o.exit() == 2 ? 400 : 502, "application/json", JSON.writeValueAsBytes(body));
+        });
     }
 
     private void frame(HttpExchange ex) throws IOException {

@@ -139,7 +139,7 @@ public final class LocalStack implements AutoCloseable {
             archiver = track(new LocalArchiver(track(s3Server.client()), BUCKET, LocalArchiver.Settings.fromEnvironment()));
             cameras.add(CAMERA);
             page = track(new LocalPage(s.pagePort(), s3, ddb, receiver, runtime, BUCKET, TABLE, cameras,
-                    s.dataDir().resolve("enroll-inbox")));
+                    s.dataDir().resolve("enroll-inbox"), new UnknownPromoter(recognizerJar(s.root()), promoterEnv())));
             if (s.startCamera()) {
                 startCamera();
             }
@@ -178,6 +178,20 @@ public final class LocalStack implements AutoCloseable {
         // a client of its own, as on an edge box
         S3Client forwarderS3 = track(s3Server.client(hooks.forwarderInterceptors().toArray(ExecutionInterceptor[]::new)));
         forwarder = track(new EdgeForwarder(ForwarderConfig.from(env), forwarderS3, Clock.systemUTC()));
+    }
+
+    /** What {@code bin/unknown} needs to reach this stack. */
+    private Map<String, String> promoterEnv() {
+        Map<String, String> env = new HashMap<>();
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY);
+        env.put("AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY);
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        env.put("RESULTS_TABLE", TABLE);
+        env.put("GALLERY_BUCKET", BUCKET);
+        env.put("AWS_ENDPOINT_URL_S3", s3Server.endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString());
+        return env;
     }
 
     private Map<String, String> recognizerEnv() {

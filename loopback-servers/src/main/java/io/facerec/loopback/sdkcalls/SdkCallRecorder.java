@@ -189,10 +189,16 @@ public final class SdkCallRecorder implements ExecutionInterceptor {
     }
 
     /**
-     * A single-item DynamoDB call's partition key value ({@code ResultKeys.PK}, not a secret), recorded
-     * as the member {@value #LEADING_KEY}: IAM checks it as {@code dynamodb:LeadingKeys}.
+     * A DynamoDB call's partition key value ({@code ResultKeys.PK} of a single-item call, the value a
+     * query's key condition sets its partition key to; not a secret), recorded as the member
+     * {@value #LEADING_KEY}: IAM checks it as {@code dynamodb:LeadingKeys}.
      */
     static String leadingKey(Object request) {
+        if (request instanceof software.amazon.awssdk.services.dynamodb.model.QueryRequest q) {
+            java.util.regex.Matcher m = QUERY_PARTITION.matcher(q.keyConditionExpression() == null ? "" : q.keyConditionExpression());
+            var v = m.find() ? q.expressionAttributeValues().get(m.group(1)) : null;
+            return v == null ? null : v.s();
+        }
         java.util.Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> key = switch (request) {
             case software.amazon.awssdk.services.dynamodb.model.GetItemRequest r -> r.key();
             case software.amazon.awssdk.services.dynamodb.model.PutItemRequest r -> r.item();
@@ -203,6 +209,9 @@ public final class SdkCallRecorder implements ExecutionInterceptor {
         var v = key == null ? null : key.get(io.facerec.model.result.ResultKeys.PK);
         return v == null ? null : v.s();
     }
+
+    /** The partition key's equality, which a key condition expression states first. */
+    private static final Pattern QUERY_PARTITION = Pattern.compile("^\\s*#?\\w+\\s*=\\s*(:\\w+)");
 
     static Map<String, String> settingsOf(Collection<String> names, Map<String, String> env) {
         Map<String, String> out = new TreeMap<>();

@@ -108,4 +108,17 @@ class SdkCallRecorderTest {
         assertEquals("ProductProcess", calls.get(0).source());
         assertFalse(Files.readString(file).contains("do-not-record-me"));
     }
+
+    /** IAM checks a DynamoDB call's partition key as dynamodb:LeadingKeys: an item's, or the one a query names. */
+    @Test
+    void theLeadingKeyOfItemCallsAndQueries() {
+        var v = software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("UNKNOWN");
+        assertEquals("UNKNOWN", SdkCallRecorder.leadingKey(software.amazon.awssdk.services.dynamodb.model.QueryRequest.builder()
+                .keyConditionExpression("pk = :p AND begins_with(sk, :c)").expressionAttributeValues(Map.of(":p", v,
+                        ":c", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("C#"))).build()));
+        assertEquals("UNKNOWN", SdkCallRecorder.leadingKey(software.amazon.awssdk.services.dynamodb.model.QueryRequest.builder()
+                .keyConditionExpression("#pk = :pk").expressionAttributeValues(Map.of(":pk", v)).build()));
+        assertEquals("TRACKS#door", SdkCallRecorder.leadingKey(software.amazon.awssdk.services.dynamodb.model.GetItemRequest.builder()
+                .key(Map.of("pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("TRACKS#door"))).build()));
+    }
 }
