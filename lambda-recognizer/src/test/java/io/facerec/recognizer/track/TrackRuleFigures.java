@@ -229,7 +229,7 @@ public final class TrackRuleFigures {
 
     /** The video in capture order through CameraTracks: each labelled identity's tracks and what they were named. */
     record VideoOutcome(Map<String, Set<String>> tracksOf, Map<String, String> named, Map<String, Boolean> unknown,
-                        long firstNamedMillis) {
+                        long firstNamedMillis, int largestStateBytes) {
     }
 
     VideoOutcome video(Predicate<String> inGallery, TrackSettings settings) {
@@ -242,6 +242,7 @@ public final class TrackRuleFigures {
         long firstNamed = -1;
         List<VideoLabels.Row> rows = video.rows();
         List<CameraTracks.Announcement> said = new ArrayList<>();
+        int largest = 0;
         for (int i = 0; i < rows.size(); i++) {
             VideoLabels.Row r = rows.get(i);
             List<CameraTracks.Observed> faces = videoFaces.get(i).stream()
@@ -249,6 +250,7 @@ public final class TrackRuleFigures {
             var out = tracks.apply(new CameraTracks.Frame(r.file(), r.millis(), r.index(), faces), settings, threshold);
             idsOf.put(r.file(), out.trackIds());
             said.addAll(out.announcements());
+            largest = Math.max(largest, tracks.encode().length);
             if (firstNamed < 0 && out.announcements().stream().anyMatch(a -> a.name() != null)) {
                 firstNamed = r.millis();
             }
@@ -269,7 +271,7 @@ public final class TrackRuleFigures {
                 tracksOf.computeIfAbsent(r.identity(), k -> new java.util.TreeSet<>()).add(tracks.resolve(id));
             }
         }
-        return new VideoOutcome(tracksOf, named, unknown, firstNamed);
+        return new VideoOutcome(tracksOf, named, unknown, firstNamed, largest);
     }
 
     String wideShotPerson() {
@@ -294,7 +296,8 @@ public final class TrackRuleFigures {
             System.out.println("Video, " + (enrolled ? "every shared person enrolled" : wide + " not enrolled") + ":");
             v.tracksOf().forEach((who, ids) -> System.out.println("  " + who + ": tracks " + ids.size() + ", named "
                     + ids.stream().map(id -> v.named().getOrDefault(id, v.unknown().containsKey(id) ? "unknown" : "-")).toList()));
-            System.out.println("  first name announced at " + v.firstNamedMillis() / 1000.0 + " s into the clip");
+            System.out.println("  first name announced at " + v.firstNamedMillis() / 1000.0 + " s into the clip; the camera's "
+                    + "track state at most " + v.largestStateBytes() + " bytes (5 frames a second, up to 4 faces)");
         }
     }
 
