@@ -46,9 +46,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -311,6 +320,83 @@ class TracksIntegrationTest {
         Set<String> groupTracks = tracksOf(inOrder, r -> r.identity().startsWith("GROUP"));
         assertTrue(Collections.disjoint(groupTracks, tracksOf(inOrder, r -> r.identity().equals(lin))));
         System.out.println("video tracks (in order and shuffled): " + new LinkedHashMap<>(inOrder));
+    }
+
+    /** A container's DynamoDB calls, each as its operation and the partition it touches (a query: its key's value). */
+    static final class DynamoCalls implements ExecutionInterceptor {
+        final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+            SdkRequest r = context.request();
+            String partition = switch (r) {
+                case GetItemRequest g -> g.key().get(ResultKeys.PK).s();
+                case PutItemRequest p -> p.item().get(ResultKeys.PK).s();
+                case UpdateItemRequest u -> u.key().get(ResultKeys.PK).s();
+                case DeleteItemRequest d -> d.key().get(ResultKeys.PK).s();
+                case QueryRequest q -> {
+                    var m = java.util.regex.Pattern.compile("^\\s*#?\\w+\\s*=\\s*(:\\w+)").matcher(q.keyConditionExpression());
+                    yield m.find() ? q.expressionAttributeValues().get(m.group(1)).s() : q.keyConditionExpression();
+                }
+                default -> "-";
+            };
+            calls.add(r.getClass().getSimpleName().replace("Request", "") + " " + partition);
+        }
+
+        List<String> take() {
+            synchronized (calls) {
+                List<String> out = List.copyOf(calls);
+                calls.clear();
+                return out;
+            }
+        }
+    }
+
+    /**
+     * Tracking costs a frame at most one read and one write of its camera's track state (a container
+     * alone, so no conflicting writer makes it try again): the video frame by frame, then the quiet
+     * frame that ends its tracks. The other calls are printed beside, for the record.
+     */
+    @Test
+    void trackingCostsAFrameAtMostOneReadAndOneWriteOfItsCamerasTrackState() throws Exception {
+        copyGallery("g-all/", p -> true);
+        Map<String, String> env = env("g-all/", Map.of());
+        var recorder = SdkCallRecorder.forTest(ProductRole.RECOGNIZER, TracksIntegrationTest.class, env);
+        DynamoCalls counted = new DynamoCalls();
+        RecognizerHandler h = new RecognizerHandler(Recognizer.create(RecognizerConfig.from(env), s3Server.client(recorder),
+                dynalite.client(recorder, counted), arn -> {
+                    throw new AssertionError("no Secrets Manager in this test");
+                }, Clock.systemUTC()));
+        String camera = "cost";
+        String state = ResultKeys.tracksPk(camera);
+        List<String> frameKeys = new ArrayList<>();
+        List<byte[]> bodies = new ArrayList<>();
+        for (VideoLabels.Row r : video.rows()) {
+            frameKeys.add(videoKey(camera, r, 0));
+            bodies.add(video.bytes(r));
+        }
+        frameKeys.add(new FrameKey(camera, BASE + 60_000, 999).toKey());
+        bodies.add(Files.readAllBytes(TestData.path("no-faces/skimage_rocket.jpg")));
+        Map<String, Integer> all = new TreeMap<>();
+        int frames = 0;
+        int reads = 0;
+        int writes = 0;
+        counted.take();
+        for (int i = 0; i < frameKeys.size(); i++) {
+            put(h, frameKeys.get(i), bodies.get(i));
+            List<String> calls = counted.take();
+            long r = calls.stream().filter(c -> c.equals("GetItem " + state)).count();
+            long w = calls.stream().filter(c -> c.endsWith(" " + state) && !c.startsWith("GetItem")).count();
+            assertTrue(r <= 1 && w <= 1, "frame " + frameKeys.get(i) + " read its camera's track state " + r + " times and wrote it "
+                    + w + " times: " + calls);
+            reads += r;
+            writes += w;
+            frames++;
+            calls.forEach(c -> all.merge(c.replaceFirst(" ([A-Z]+#?).*", " $1"), 1, Integer::sum));
+        }
+        assertTrue(reads > 0 && writes > 0, "no call on the track state was seen: " + all);
+        System.out.println("DynamoDB calls over " + frames + " frames (the video, then a quiet frame): track state read "
+                + reads + ", written " + writes + "; all calls by operation and partition: " + all);
     }
 
     @Test
