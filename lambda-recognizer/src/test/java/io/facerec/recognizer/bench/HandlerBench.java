@@ -66,13 +66,34 @@ public final class HandlerBench {
                 }
             }
             long[] engine = new long[n];
+            float[] embedding;
+            io.facerec.model.result.FaceResult.FaceBox box;
             try (FaceEngine e = FaceEngine.load(EngineConfig.defaults(), null)) {
                 for (int i = 0; i < n; i++) {
                     long s = System.nanoTime();
                     e.analyze(frame, "f");
                     engine[i] = System.nanoTime() - s;
                 }
+                var face = e.analyze(frame, "f").faces().get(0);
+                embedding = face.embedding();
+                box = new io.facerec.model.result.FaceResult.FaceBox(Math.round(face.box().left()), Math.round(face.box().top()),
+                        Math.round(face.box().right()), Math.round(face.box().bottom()));
             }
+            // the tracking step alone, as a frame takes it: a consistent read and a conditional write of
+            // its camera's track state (the face on one track, one frame a second)
+            var tracker = new io.facerec.recognizer.track.Tracker(new io.facerec.recognizer.track.TrackStore(ddb, "bench",
+                    Clock.systemUTC()), io.facerec.recognizer.track.TrackSettings.DEFAULT, new io.facerec.recognizer.webhook.Jitter(1));
+            var observed = List.of(new io.facerec.recognizer.track.CameraTracks.Observed(box, embedding, null));
+            var metrics = new io.facerec.recognizer.metrics.RecognizerMetrics();
+            long[] tracking = new long[n];
+            for (int i = 0; i < n; i++) {
+                long s = System.nanoTime();
+                tracker.track("bench-tracking", new io.facerec.recognizer.track.CameraTracks.Frame("t" + i,
+                        1_795_000_000_000L + i * 1000L, i, observed), 0.5, metrics);
+                tracking[i] = System.nanoTime() - s;
+            }
+            long[] warmTracking = Arrays.copyOfRange(tracking, Math.min(10, n / 2), n);
+            Arrays.sort(warmTracking);
             // what the loopback servers themselves cost per call
             long[] get = new long[n];
             long[] put = new long[n];
@@ -109,8 +130,11 @@ public final class HandlerBench {
                     warm.length, pct(warm, 0.5), pct(warm, 0.95));
             System.out.printf(Locale.ROOT, "engine alone (decode + detect + align + embed): p50 %.1f ms (%.0f%% of the handler)%n",
                     pct(warmEngine, 0.5), 100 * pct(warmEngine, 0.5) / pct(warm, 0.5));
+            System.out.printf(Locale.ROOT, "tracking step alone (read, apply, conditional write of the camera's track state):"
+                    + " p50 %.1f ms%n", pct(warmTracking, 0.5));
             System.out.printf(Locale.ROOT, "loopback servers per call, p50: S3Proxy GET %.1f ms, dynalite PutItem %.1f ms,"
-                    + " webhook POST %.1f ms (a frame makes 1 GET, 3-4 DynamoDB writes and 1 POST)%n",
+                    + " webhook POST %.1f ms (a frame makes 1 GET, 3-4 DynamoDB writes, a read and"
+                    + " at most one write of its camera's track state, and 1 POST per announced track)%n",
                     pct(get, 0.5), pct(put, 0.5), pct(post, 0.5));
             System.out.printf(Locale.ROOT, "webhook deliveries: %d of %d frames%n", delivered, n);
             for (String arch : List.of("arm64", "x86_64")) {

@@ -292,11 +292,17 @@ public final class TrackRuleFigures {
         }
         String wide = wideShotPerson();
         for (boolean enrolled : new boolean[] {true, false}) {
-            VideoOutcome v = video(p -> enrolled || !p.equals(wide), TrackSettings.DEFAULT);
+            Predicate<String> gallery = p -> enrolled || !p.equals(wide);
+            VideoOutcome v = video(gallery, TrackSettings.DEFAULT);
+            TrackSettings d = TrackSettings.DEFAULT;
+            VideoOutcome perFace = video(gallery, new TrackSettings(d.gap(), d.late(), d.unknownAfter(), PER_FACE));
             System.out.println("Video, " + (enrolled ? "every shared person enrolled" : wide + " not enrolled") + ":");
             v.tracksOf().forEach((who, ids) -> System.out.println("  " + who + ": tracks " + ids.size() + ", named "
-                    + ids.stream().map(id -> v.named().getOrDefault(id, v.unknown().containsKey(id) ? "unknown" : "-")).toList()));
-            System.out.println("  first name announced at " + v.firstNamedMillis() / 1000.0 + " s into the clip; the camera's "
+                    + ids.stream().map(id -> v.named().getOrDefault(id, v.unknown().containsKey(id) ? "unknown" : "-")).toList()
+                    + "; by the per-face rule " + perFace.tracksOf().get(who).stream().map(id -> perFace.named()
+                            .getOrDefault(id, perFace.unknown().containsKey(id) ? "unknown" : "-")).toList()));
+            System.out.println("  " + (v.firstNamedMillis() < 0 ? "no name announced"
+                    : "first name announced at " + v.firstNamedMillis() / 1000.0 + " s into the clip") + "; the camera's "
                     + "track state at most " + v.largestStateBytes() + " bytes (5 frames a second, up to 4 faces)");
         }
     }
