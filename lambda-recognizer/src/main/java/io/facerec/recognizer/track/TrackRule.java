@@ -10,17 +10,17 @@ import java.util.Optional;
  * When a person-track is named, from its faces' matches in capture order: {@code faces} of any
  * {@code window} consecutive faces matched the same person (each at or above the threshold, with at
  * least {@code minMargin} to the next person), or one face did so by {@code strongAbove} more than
- * the threshold. Similarities and margins are the matcher's, in its similarity units (higher is
+ * the threshold. {@code faces} 0: by one such face only, never by votes. Similarities and margins are the matcher's, in its similarity units (higher is
  * closer, for any metric), and the bars are relative to its threshold, so the rule holds for a
  * gallery of another metric as it is. README ("Person-tracks") has the measurements behind the
  * defaults.
  */
 public record TrackRule(int faces, int window, double strongAbove, double minMargin) {
-    public static final TrackRule DEFAULT = new TrackRule(2, 3, 0.10, 0.10);
+    public static final TrackRule DEFAULT = new TrackRule(0, 3, 0.10, 0.10);
 
     public TrackRule {
-        if (faces < 1 || window < faces) {
-            throw new IllegalArgumentException("a track is named by k of n faces with 1 <= k <= n, got " + faces
+        if (faces < 0 || window < Math.max(1, faces)) {
+            throw new IllegalArgumentException("a track is named by k of n faces with 0 <= k <= n, 1 <= n, got " + faces
                     + " of " + window);
         }
     }
@@ -42,7 +42,7 @@ public record TrackRule(int faces, int window, double strongAbove, double minMar
             Map<String, Integer> votes = new HashMap<>();
             for (int j = Math.max(0, i - window + 1); j <= i; j++) {
                 Match o = inCaptureOrder.get(j);
-                if (counts(o) && votes.merge(o.candidate(), 1, Integer::sum) >= faces) {
+                if (faces > 0 && counts(o) && votes.merge(o.candidate(), 1, Integer::sum) >= faces) {
                     return Optional.of(new Decision(o.candidate(), strongest(inCaptureOrder, o.candidate(), i)));
                 }
             }

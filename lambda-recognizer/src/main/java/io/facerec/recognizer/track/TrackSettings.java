@@ -22,7 +22,7 @@ public record TrackSettings(Duration gap, Duration late, Duration unknownAfter, 
         double gap = r.decimal("TRACK_GAP_S", seconds(DEFAULT.gap), 0.1, 600);
         double late = r.decimal("TRACK_LATE_S", seconds(DEFAULT.late), 0, 3600);
         double unknownAfter = r.decimal("TRACK_UNKNOWN_AFTER_S", seconds(DEFAULT.unknownAfter), 0, 3600);
-        int k = r.integer("TRACK_NAME_FACES", DEFAULT.rule.faces(), 1, 100);
+        int k = r.integer("TRACK_NAME_FACES", DEFAULT.rule.faces(), 0, 100);
         int n = r.integer("TRACK_NAME_WINDOW", DEFAULT.rule.window(), 1, 100);
         if (n < k) {
             r.problem("TRACK_NAME_WINDOW (" + n + ") must be at least TRACK_NAME_FACES (" + k + ")");

@@ -16,8 +16,10 @@ import org.junit.jupiter.api.Test;
 
 /** Linking and deciding, on synthetic faces: each person a direction, each face that direction plus noise. */
 class CameraTracksTest {
+    /** Two of three faces, or one 0.10 above: the rule these tests of linking and announcing are written in. */
+    static final TrackRule VOTES = new TrackRule(2, 3, 0.10, 0.10);
     static final TrackSettings S = new TrackSettings(Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(5),
-            TrackRule.DEFAULT);
+            VOTES);
     static final double BAR = 0.5;
     static final FaceBox BOX = new FaceBox(100, 100, 180, 190);
 
@@ -274,7 +276,7 @@ class CameraTracksTest {
         float[] ana = person(1);
         float[] bea = person(2);
         TrackSettings wide = new TrackSettings(Duration.ofSeconds(3), Duration.ofSeconds(30), Duration.ofSeconds(60),
-                TrackRule.DEFAULT);
+                VOTES);
         List<CameraTracks.Frame> frames = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             List<CameraTracks.Observed> faces = new ArrayList<>();

@@ -71,7 +71,7 @@ class TrackRuleFiguresTest {
                 break;
             }
         }
-        assertTrue(firstLoose > 0, "per face names no stranger down to " + TrackRuleFigures.THRESHOLDS[4]);
+        assertTrue(firstLoose > 0, "per face names no stranger down to " + TrackRuleFigures.THRESHOLDS[TrackRuleFigures.THRESHOLDS.length - 1]);
         var atLoose = TrackRuleFigures.tally(TrackRule.DEFAULT, figures.sequences(firstLoose, TrackRuleFigures.HEIGHTS.length),
                 firstLoose);
         assertEquals(0, atLoose.strangersNamed(), firstLoose + ": " + atLoose.row());

@@ -56,6 +56,16 @@ class TrackRuleTest {
         assertEquals(Optional.empty(), RULE.decide(List.of(known("ana", 0.48, 0.15)), 0.4));
     }
 
+    /** k = 0: a track is named by one face clearly above the threshold only, however many faces agree below that. */
+    @Test
+    void withoutVotesOnlyOneClearFaceNames() {
+        TrackRule one = new TrackRule(0, 3, 0.10, 0.10);
+        assertEquals(Optional.empty(), one.decide(List.of(known("ana", 0.55, 0.15), known("ana", 0.56, 0.15),
+                known("ana", 0.57, 0.15)), 0.5));
+        assertEquals(Optional.of(new TrackRule.Decision("ana", 1)), one.decide(List.of(known("ana", 0.55, 0.15),
+                known("ana", 0.61, 0.15)), 0.5));
+    }
+
     @Test
     void kMustNotExceedN() {
         assertThrows(IllegalArgumentException.class, () -> new TrackRule(3, 2, 0.1, 0.1));
