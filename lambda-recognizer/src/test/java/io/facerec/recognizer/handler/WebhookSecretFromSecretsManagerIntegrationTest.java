@@ -118,7 +118,8 @@ class WebhookSecretFromSecretsManagerIntegrationTest {
     void deliveriesCarryTheTokenAndAreSignedWithTheKeyReadFromSecretsManager() throws Exception {
         RecognizerHandler h = handler(secretArn);
         assertEquals(1, put(h, "enroll/joe_biden/biden.jpg", "face_recognition/images/joe_biden/biden.jpg").get("enrolments"));
-        // two frames a second apart: a person-track is named by two of its faces (README, Person-tracks)
+        // a person passing the camera, two frames a second apart: a person-track may need more than one face
+        // to be named (README, Person-tracks)
         for (int i = 0; i < 2; i++) {
             String frame = new FrameKey("gate", 1_795_000_000_000L + i * 1000L, i + 1).toKey();
             assertEquals(1, put(h, frame, "face_recognition/images/joe_biden/biden2.jpg").get("frames"));
