@@ -11,14 +11,19 @@ import java.util.Map;
  * Which faces of a frame are announced, and what each announcement says. Every matched face is,
  * unknown ones unless {@code WEBHOOK_SEND_UNKNOWN=false}; nothing is announced without a gallery
  * (a face nobody could match is not a stranger).
+ *
+ * <p>{@code camera_id} is the app's own id of the camera when {@code APP_CAMERA_IDS} maps the
+ * forwarder's camera to one (the app takes it as a foreign key: an id it does not know fails the
+ * insert), null otherwise; {@code camera_stream_url} is the stream URL the frame carried, null when it
+ * carried none. The app finds the camera by the id, else by the URL, else takes its most recent one.
  */
 public final class AnnouncementPlan {
     private final boolean sendUnknown;
-    private final Map<String, String> cameraStreamUrls;
+    private final Map<String, String> appCameraIds;
 
-    public AnnouncementPlan(boolean sendUnknown, Map<String, String> cameraStreamUrls) {
+    public AnnouncementPlan(boolean sendUnknown, Map<String, String> appCameraIds) {
         this.sendUnknown = sendUnknown;
-        this.cameraStreamUrls = Map.copyOf(cameraStreamUrls);
+        this.appCameraIds = Map.copyOf(appCameraIds);
     }
 
     /** The deliveries a newly recorded frame owes, all pending. */
@@ -41,16 +46,12 @@ public final class AnnouncementPlan {
         FaceResult f = r.faces().get(d.face());
         String time = r.captureTime().toString();
         return new WebhookPayload(
-                new WebhookPayload.Result(time, d.name(), round(f.similarity()), round(1 - f.similarity()),
+                WebhookPayload.Result.of(time, d.name(), f.similarity(),
                         new WebhookPayload.Box(f.box().top(), f.box().right(), f.box().bottom(), f.box().left())),
-                r.cameraId(), cameraStreamUrls.getOrDefault(r.cameraId(), ""), time).toJson();
+                appCameraIds.get(r.cameraId()), r.streamUrl(), time).toJson();
     }
 
     static String nameOf(FaceResult f) {
         return f.known() ? f.label() : WebhookPayload.UNKNOWN_NAME;
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 10000) / 10000.0;
     }
 }

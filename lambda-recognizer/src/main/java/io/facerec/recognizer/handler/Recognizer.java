@@ -82,7 +82,7 @@ public final class Recognizer {
         }
         S3GallerySource source = new S3GallerySource(s3, config.galleryBucket(), config.galleryPrefix(),
                 config.maxGalleryBytes());
-        GalleryCache cache = new GalleryCache(source, engine.modelId(), engine.dimension(), config, clock);
+        GalleryCache cache = new GalleryCache(source, config, clock);
         cache.current(); // read at init, so the first frame does not pay for it (and SnapStart keeps it)
         ResultStore store = new ResultStore(ddb, config.resultsTable(), config.resultTtlDays());
         Optional<WebhookCredentials> credentials = WebhookCredentials.from(config, secretsManager, System::nanoTime);
@@ -96,7 +96,7 @@ public final class Recognizer {
                         .followRedirects(HttpClient.Redirect.NEVER).build(),
                 config.webhookUrl().orElseThrow(), c, config.webhookTimeout(), config.webhookMaxAttempts(), jitter));
         Optional<Announcer> announcer = webhook.map(w -> new Announcer(store, w,
-                new AnnouncementPlan(config.webhookSendUnknown(), config.cameraStreamUrls()), config.webhookCooldown(), clock));
+                new AnnouncementPlan(config.webhookSendUnknown(), config.appCameraIds()), config.webhookCooldown(), clock));
         FrameService frames = new FrameService(s3, engine, cache, store, announcer, config.maxFrameBytes(), clock,
                 new ControlStateReader(ddb, config.resultsTable(), config.controlRefresh(), clock));
         EnrolmentService enrol = new EnrolmentService(s3, engine, source, cache, store, config.maxFrameBytes(), clock);
