@@ -28,7 +28,7 @@ public record WebhookPayload(
     /**
      * One face. {@code distance} is the match's distance in the gallery's metric: the Euclidean
      * distance between dlib vectors (a dlib gallery, known at 0.6 or closer), or the cosine distance
-     * {@code 1 - cosine similarity} (the default model's gallery, known at 0.5 or closer by default).
+     * {@code 1 - cosine similarity} (the default model's gallery).
      * {@code confidence} is {@code 1 - distance}. Rounded as the old app rounded them.
      */
     @JsonPropertyOrder({"timestamp", "name", "confidence", "distance", "box"})
