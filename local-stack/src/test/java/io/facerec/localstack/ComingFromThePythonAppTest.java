@@ -113,7 +113,10 @@ class ComingFromThePythonAppTest {
                             r.toString());
                     assertTrue(PEOPLE.contains(name) || name.equals("Desconocido"), "nobody else is named: " + r);
                     double distance = r.at("/body/result/distance").asDouble();
-                    assertEquals(Math.round((1 - distance) * 100) / 100.0, r.at("/body/result/confidence").asDouble(), 0.0051);
+                    // round(1 - d, 2) and round(d, 3) of one d: within half a cent of 1 - the rounded distance
+                    double confidence = r.at("/body/result/confidence").asDouble();
+                    assertEquals(1 - distance, confidence, 0.0051, r.toString());
+                    assertEquals(Math.round(confidence * 100) / 100.0, confidence, 0.0, "two decimals: " + r);
                     if (PEOPLE.contains(name)) {
                         assertTrue(distance <= 0.6, "a dlib distance within the old app's 0.6: " + r);
                     }
