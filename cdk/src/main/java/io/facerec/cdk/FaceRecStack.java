@@ -158,6 +158,7 @@ public final class FaceRecStack extends Stack {
         env.put("WEBHOOK_SIGNING_KEY_ARN", signingKey.secret().getSecretArn());
         p.webhookUrl().ifPresent(u -> env.put("NEXTJS_WEBHOOK_URL", u));
         p.threshold().ifPresent(t -> env.put("THRESHOLD", Double.toString(t)));
+        p.appCameraIds().ifPresent(ids -> env.put("APP_CAMERA_IDS", ids));
         env.put("RESULT_TTL_DAYS", Integer.toString(p.resultTtlDays()));
         env.put("WEBHOOK_COOLDOWN_S", Integer.toString(p.webhookCooldownSeconds()));
         env.put("UNKNOWN_TTL_DAYS", Integer.toString(p.unknownTtlDays()));

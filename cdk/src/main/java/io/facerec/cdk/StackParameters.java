@@ -1,12 +1,14 @@
 package io.facerec.cdk;
 
 import io.facerec.model.config.SettingsReader;
+import io.facerec.model.frame.FrameKey;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The deployment's parameters, from CDK context ({@code cdk deploy -c key=value} or cdk.json),
@@ -33,7 +35,8 @@ public record StackParameters(
         Optional<String> alarmEmail,
         Optional<String> lambdaJar,
         Optional<String> archiverJar,
-        int unknownTtlDays) {
+        int unknownTtlDays,
+        Optional<String> appCameraIds) {
 
     public static final List<String> ARCHITECTURES = List.of("arm64", "x86_64");
     /** Archive classes and their minimum storage duration in days (an earlier delete is billed as if kept). */
@@ -99,11 +102,17 @@ public record StackParameters(
                 r.problem("alarmEmail must be an e-mail address, got '" + e + "'");
             }
         });
+        // forwarder camera -> the app's own Camera id, sent as camera_id (the app takes it as a foreign key)
+        Map<String, String> appCameras = r.pairs("appCameraIds");
+        appCameras.keySet().stream().filter(c -> !FrameKey.CAMERA_ID.matcher(c).matches()).forEach(c -> r.problem(
+                "appCameraIds: '" + c + "' is not a forwarder camera id (1-64 letters, digits, '.', '-' or '_')"));
+        Optional<String> appCameraIds = appCameras.isEmpty() ? Optional.empty() : Optional.of(appCameras.entrySet()
+                .stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")));
         if (!r.problems().isEmpty()) {
             throw new IllegalArgumentException("invalid deployment parameters:\n  " + String.join("\n  ", r.problems()));
         }
         return new StackParameters(env, arch, memory, timeout, reserved, retries, cameras, threshold, hot, archiveClass,
                 schedule, expire, ttl, logs, noFrame, cooldown, url, email, r.optional("lambdaJar"),
-                r.optional("archiverJar"), unknownDays);
+                r.optional("archiverJar"), unknownDays, appCameraIds);
     }
 }

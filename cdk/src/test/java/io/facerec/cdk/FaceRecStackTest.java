@@ -213,6 +213,15 @@ class FaceRecStackTest {
     }
 
     @Test
+    void appCameraIdsMustNameForwarderCameras() {
+        var e = assertThrows(IllegalArgumentException.class, () -> StackParameters.from(Map.of(
+                "appCameraIds", "door/1=clx1door")::get));
+        assertEquals("invalid deployment parameters:\n  appCameraIds: 'door/1' is not a forwarder camera id (1-64 letters, "
+                + "digits, '.', '-' or '_')", e.getMessage());
+        assertTrue(StackParameters.from(Map.<String, Object>of()::get).appCameraIds().isEmpty(), "unset: camera_id null");
+    }
+
+    @Test
     void plainHttpWebhookUrlsAreRefused() {
         var e = assertThrows(IllegalArgumentException.class, () -> Synth.template(Map.of(
                 "webhookUrl", "http://app.example.com/api/facial-recognition/webhook")));
@@ -258,10 +267,12 @@ class FaceRecStackTest {
     @Test
     void x86CanBeChosenAndParametersReachTheResources() {
         Template t = Synth.template(Map.of("architecture", "x86_64", "memoryMb", "3008", "timeoutSeconds", "60",
-                "hotDays", "7", "expireAfterDays", "120", "threshold", "0.55", "cameraCount", "8"));
+                "hotDays", "7", "expireAfterDays", "120", "threshold", "0.55", "cameraCount", "8",
+                "appCameraIds", "door = clx1door, yard=clx2yard"));
         t.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Architectures", List.of("x86_64"),
                 "MemorySize", 3008, "Timeout", 60, "ReservedConcurrentExecutions", 16,
-                "Environment", Map.of("Variables", Match.objectLike(Map.of("THRESHOLD", "0.55"))))));
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("THRESHOLD", "0.55",
+                        "APP_CAMERA_IDS", "door=clx1door,yard=clx2yard"))))));
         t.hasResourceProperties("AWS::S3::Bucket", Match.objectLike(Map.of("LifecycleConfiguration", Map.of("Rules",
                 Match.arrayWith(List.of(Match.objectLike(Map.of("Id", "expire-frames", "ExpirationInDays", 120)),
                         Match.objectLike(Map.of("Id", "expire-bundles", "ExpirationInDays", 113))))))));

@@ -150,9 +150,12 @@ public final class LocalPage implements AutoCloseable {
                 }
             }
         }
-        JsonNode deliveries = JSON.readTree(receiver.deliveriesJson());
         ArrayNode latest = out.putArray("deliveries");
         Map<String, Integer> counts = new TreeMap<>();
+        if (receiver == null) {
+            appDeliveries(latest, counts);
+        }
+        JsonNode deliveries = receiver == null ? JSON.createArrayNode() : JSON.readTree(receiver.deliveriesJson());
         for (int i = deliveries.size() - 1; i >= 0; i--) {
             JsonNode d = deliveries.get(i);
             String name = d.at("/body/result/name").asText();
@@ -245,6 +248,35 @@ public final class LocalPage implements AutoCloseable {
             ObjectNode body = JSON.createObjectNode().put("promoted", o.exit() == 0).put("message", o.output());
             send(ex, o.exit() == 0 ? 201 : o.exit() == 2 ? 400 : 502, "application/json", JSON.writeValueAsBytes(body));
         });
+    }
+
+    /**
+     * The deliveries to the user's own app, as the recognizer recorded them on each frame: the app's
+     * answer is the HTTP status there ("HTTP 201"), or why it failed.
+     */
+    private void appDeliveries(ArrayNode latest, Map<String, Integer> counts) {
+        for (String cam : cameras) {
+            var items = ddb.query(b -> b.tableName(table).keyConditionExpression("pk = :p").scanIndexForward(false).limit(50)
+                    .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(ResultKeys.cameraPk(cam))))).items();
+            for (var it : items) {
+                if (!it.containsKey("webhooks")) {
+                    continue;
+                }
+                for (AttributeValue d : it.get("webhooks").l()) {
+                    var m = d.m();
+                    String state = m.get("status").s();
+                    if ("DELIVERED".equals(state)) {
+                        counts.merge(m.get("name").s(), 1, Integer::sum);
+                    }
+                    if (latest.size() < 15 && !"COOLDOWN".equals(state)) {
+                        var face = it.get("faces").l().get(Integer.parseInt(m.get("face").s())).m();
+                        latest.addObject().put("name", m.get("name").s()).put("camera", it.get("cameraId").s())
+                                .put("confidence", Double.parseDouble(face.get("similarity").n()))
+                                .put("status", state + " " + m.get("detail").s()).put("at", it.get("captureTime").s());
+                    }
+                }
+            }
+        }
     }
 
     private void frame(HttpExchange ex) throws IOException {

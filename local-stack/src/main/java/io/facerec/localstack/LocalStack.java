@@ -46,13 +46,28 @@ public final class LocalStack implements AutoCloseable {
     public record Settings(Path root, Path dataDir, int pagePort, int s3Port, int dynamoPort, int runtimePort,
                            int webhookPort, int cameraPort, int healthPort, String streamUrl, Path cameraFrames,
                            double cameraFps, double sampleFps, boolean startCamera, String webhookCooldownSeconds,
-                           int apiPort, String apiCorsOrigins) {
+                           int apiPort, String apiCorsOrigins, UserApp userApp) {
         /** As before the results API: it then listens on any free port. */
         public Settings(Path root, Path dataDir, int pagePort, int s3Port, int dynamoPort, int runtimePort, int webhookPort,
                         int cameraPort, int healthPort, String streamUrl, Path cameraFrames, double cameraFps,
                         double sampleFps, boolean startCamera, String webhookCooldownSeconds) {
             this(root, dataDir, pagePort, s3Port, dynamoPort, runtimePort, webhookPort, cameraPort, healthPort, streamUrl,
-                    cameraFrames, cameraFps, sampleFps, startCamera, webhookCooldownSeconds, 0, null);
+                    cameraFrames, cameraFps, sampleFps, startCamera, webhookCooldownSeconds, 0, null, null);
+        }
+
+        public Settings(Path root, Path dataDir, int pagePort, int s3Port, int dynamoPort, int runtimePort, int webhookPort,
+                        int cameraPort, int healthPort, String streamUrl, Path cameraFrames, double cameraFps,
+                        double sampleFps, boolean startCamera, String webhookCooldownSeconds, int apiPort,
+                        String apiCorsOrigins) {
+            this(root, dataDir, pagePort, s3Port, dynamoPort, runtimePort, webhookPort, cameraPort, healthPort, streamUrl,
+                    cameraFrames, cameraFps, sampleFps, startCamera, webhookCooldownSeconds, apiPort, apiCorsOrigins, null);
+        }
+
+        /** The same settings, delivering to the user's own app. */
+        public Settings withUserApp(UserApp app) {
+            return new Settings(root, dataDir, pagePort, s3Port, dynamoPort, runtimePort, webhookPort, cameraPort, healthPort,
+                    streamUrl, cameraFrames, cameraFps, sampleFps, startCamera, webhookCooldownSeconds, apiPort,
+                    apiCorsOrigins, app);
         }
 
         public static Settings fromEnvironment(Path root) {
@@ -63,11 +78,36 @@ public final class LocalStack implements AutoCloseable {
                     port(e, "HEALTH_PORT", 8082), e.get("STREAM_URL"),
                     Path.of(e.getOrDefault("CAMERA_FRAMES", root.resolve("../shared/testdata/face_recognition/video/frames_5fps").toString())),
                     Double.parseDouble(e.getOrDefault("CAMERA_FPS", "5")), Double.parseDouble(e.getOrDefault("SAMPLE_FPS", "1")),
-                    true, e.getOrDefault("WEBHOOK_COOLDOWN_S", "30"), port(e, "API_PORT", 5001), e.get("API_CORS_ORIGINS"));
+                    true, e.getOrDefault("WEBHOOK_COOLDOWN_S", "30"), port(e, "API_PORT", 5001), e.get("API_CORS_ORIGINS"),
+                    UserApp.from(e));
         }
 
         private static int port(Map<String, String> e, String key, int def) {
             return Integer.parseInt(e.getOrDefault(key, Integer.toString(def)));
+        }
+    }
+
+    /**
+     * The user's own app (e.g. the Next.js dev server on port 3000), delivered to instead of the local
+     * receiver when {@code NEXTJS_WEBHOOK_URL} is set, with its {@code FACIAL_RECOGNITION_WEBHOOK_SECRET};
+     * {@code APP_CAMERA_IDS} (may be null) maps the simulated camera to the app's own Camera id.
+     */
+    public record UserApp(String webhookUrl, String secret, String appCameraIds) {
+        public UserApp {
+            if (webhookUrl == null || !webhookUrl.matches("https?://\\S+")) {
+                throw new IllegalStateException("NEXTJS_WEBHOOK_URL must be an http(s) URL, e.g. "
+                        + "http://localhost:3000/api/facial-recognition/webhook");
+            }
+            if (secret == null || secret.isBlank()) {
+                throw new IllegalStateException("NEXTJS_WEBHOOK_URL is set: set FACIAL_RECOGNITION_WEBHOOK_SECRET to "
+                        + "the value your app checks too");
+            }
+        }
+
+        static UserApp from(Map<String, String> e) {
+            String url = e.get("NEXTJS_WEBHOOK_URL");
+            return url == null || url.isBlank() ? null
+                    : new UserApp(url.strip(), e.get("FACIAL_RECOGNITION_WEBHOOK_SECRET"), e.get("APP_CAMERA_IDS"));
         }
     }
 
@@ -107,7 +147,7 @@ public final class LocalStack implements AutoCloseable {
     public LocalStack(Settings s, ProductHooks hooks) throws Exception {
         this.settings = s;
         this.hooks = hooks;
-        for (int p : new int[] {s.pagePort(), s.s3Port(), s.dynamoPort(), s.runtimePort(), s.webhookPort(),
+        for (int p : new int[] {s.pagePort(), s.s3Port(), s.dynamoPort(), s.runtimePort(), s.userApp() == null ? s.webhookPort() : 0,
             s.streamUrl() == null ? s.cameraPort() : 0, s.healthPort(), s.apiPort()}) {
             requireFree(p);
         }
@@ -130,7 +170,8 @@ public final class LocalStack implements AutoCloseable {
                     Files.createDirectories(s.dataDir().resolve("dynamodb"))));
             ddb = track(dynalite.client());
             ResultTableSchema.ensure(ddb, TABLE);
-            receiver = track(WebhookReceiver.start(secret, signingKey, s.webhookPort()));
+            // the user's own app receives the deliveries when set; the page then shows what the recognizer recorded
+            receiver = s.userApp() != null ? null : track(WebhookReceiver.start(secret, signingKey, s.webhookPort()));
             recognizer = track(new RecognizerProcess(recognizerJar(s.root()), s.root().resolve("local-stack/target/ric-lib"),
                     hooks.recognizerClasspath(), recognizerEnv(), s.dataDir().resolve("logs/recognizer.log")));
             api = track(new LocalResultsApi(s.apiPort(), new ResultsApiHandler(ResultsApi.create(ApiConfig.from(apiEnv()), ddb, s3,
@@ -210,11 +251,14 @@ public final class LocalStack implements AutoCloseable {
         env.put("GALLERY_BUCKET", BUCKET);
         env.put("AWS_ENDPOINT_URL_S3", s3Server.endpoint().toString());
         env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString());
-        env.put("NEXTJS_WEBHOOK_URL", receiver.url().toString());
-        env.put("FACIAL_RECOGNITION_WEBHOOK_SECRET", secret);
+        UserApp app = settings.userApp();
+        env.put("NEXTJS_WEBHOOK_URL", app != null ? app.webhookUrl() : receiver.url().toString());
+        env.put("FACIAL_RECOGNITION_WEBHOOK_SECRET", app != null ? app.secret() : secret);
         env.put("WEBHOOK_SIGNING_KEY", signingKey);
-        env.put("WEBHOOK_ALLOW_HTTP", "true"); // the receiver is on this machine
-        env.put("CAMERA_STREAM_URLS", CAMERA + "=" + (settings.streamUrl() == null ? "simulated" : settings.streamUrl()));
+        env.put("WEBHOOK_ALLOW_HTTP", "true"); // the receiver, or the user's dev server, is on this machine
+        if (app != null && app.appCameraIds() != null) {
+            env.put("APP_CAMERA_IDS", app.appCameraIds());
+        }
         env.put("GALLERY_REFRESH_S", "2");
         env.put("CONTROL_REFRESH_S", "1");
         env.put("WEBHOOK_COOLDOWN_S", settings.webhookCooldownSeconds());
@@ -294,6 +338,7 @@ public final class LocalStack implements AutoCloseable {
         return ddb;
     }
 
+    /** The local receiver; null when the deliveries go to the user's own app. */
     public WebhookReceiver receiver() {
         return receiver;
     }
@@ -323,7 +368,8 @@ public final class LocalStack implements AutoCloseable {
         System.out.println("  S3:              " + s3Server.endpoint() + "  bucket " + BUCKET
                 + " (access key " + S3Server.ACCESS_KEY + ", secret " + S3Server.SECRET_KEY + ")");
         System.out.println("  DynamoDB:        " + dynalite.endpoint() + "  table " + TABLE);
-        System.out.println("  webhook receiver:" + receiver.url());
+        System.out.println("  webhook receiver:" + (receiver != null ? receiver.url()
+                : settings.userApp().webhookUrl() + " (your app, NEXTJS_WEBHOOK_URL)"));
         System.out.println("  results API:     " + apiUrl() + "  (NEXT_PUBLIC_FACIAL_API_URL; loopback only, no key)");
         System.out.println("  Lambda runtime:  127.0.0.1:" + runtime.port() + "  (recognizer log: "
                 + settings.dataDir().resolve("logs/recognizer.log") + ")");

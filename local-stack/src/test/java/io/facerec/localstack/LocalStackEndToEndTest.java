@@ -81,7 +81,9 @@ class LocalStackEndToEndTest {
                 assertTrue(d.get("authorised").asBoolean(), "Bearer token: " + d);
                 assertTrue(d.get("verified").asBoolean(), "signature verified by standardwebhooks: " + d);
                 assertTrue(Set.of("barack_obama", "joe_biden", "Desconocido").contains(d.at("/body/result/name").asText()), d.toString());
-                assertEquals(LocalStack.CAMERA, d.at("/body/camera_id").asText());
+                assertTrue(d.at("/body/camera_id").isNull(), "no APP_CAMERA_IDS: the app finds its camera by URL: " + d);
+                assertTrue(d.at("/body/camera_stream_url").asText().matches("http://127\\.0\\.0\\.1:\\d+/stream"),
+                        "the simulated camera's URL, carried by the frame: " + d);
             }
 
             // DynamoDB: the frames with faces are named; the frame without a face has none and sent nothing

@@ -175,7 +175,9 @@ class ResultsApiIntegrationTest {
         assertEquals("Barack Obama", latest.get("name").asText(), latest.toString());
         assertEquals(at, latest.get("timestamp").asText());
         assertTrue(latest.get("confidence").asDouble() >= 0.5);
-        assertEquals(1 - latest.get("confidence").asDouble(), latest.get("distance").asDouble(), 1e-4);
+        // the old app's rounding: distance to 3 decimals, confidence (1 - distance) to 2
+        assertEquals(1 - latest.get("distance").asDouble(), latest.get("confidence").asDouble(), 0.0051);
+        assertEquals(latest.get("confidence").asDouble(), Math.round(latest.get("confidence").asDouble() * 100) / 100.0, 0.0);
         assertTrue(latest.get("box").get("right").asInt() > latest.get("box").get("left").asInt());
 
         JsonNode results = get("/api/results?limit=20");

@@ -16,14 +16,19 @@ import java.util.Map;
  * decision the frame made (named, unknown, or an unknown track named later), unknown ones unless
  * {@code WEBHOOK_SEND_UNKNOWN=false}. Tracks are decided only with a gallery, so nothing is announced
  * without one (a face nobody could match is not a stranger).
+ *
+ * <p>{@code camera_id} is the app's own id of the camera when {@code APP_CAMERA_IDS} maps the
+ * forwarder's camera to one (the app takes it as a foreign key: an id it does not know fails the
+ * insert), null otherwise; {@code camera_stream_url} is the stream URL the frame carried, null when it
+ * carried none. The app finds the camera by the id, else by the URL, else takes its most recent one.
  */
 public final class AnnouncementPlan {
     private final boolean sendUnknown;
-    private final Map<String, String> cameraStreamUrls;
+    private final Map<String, String> appCameraIds;
 
-    public AnnouncementPlan(boolean sendUnknown, Map<String, String> cameraStreamUrls) {
+    public AnnouncementPlan(boolean sendUnknown, Map<String, String> appCameraIds) {
         this.sendUnknown = sendUnknown;
-        this.cameraStreamUrls = Map.copyOf(cameraStreamUrls);
+        this.appCameraIds = Map.copyOf(appCameraIds);
     }
 
     /** The deliveries a newly recorded frame owes for its track decisions, all pending. */
@@ -55,12 +60,8 @@ public final class AnnouncementPlan {
     }
 
     private WebhookPayload payload(FrameResult r, String name, String time, double similarity, FaceResult.FaceBox box) {
-        return new WebhookPayload(new WebhookPayload.Result(time, name, round(similarity), round(1 - similarity),
+        return new WebhookPayload(WebhookPayload.Result.of(time, name, similarity,
                 new WebhookPayload.Box(box.top(), box.right(), box.bottom(), box.left())),
-                r.cameraId(), cameraStreamUrls.getOrDefault(r.cameraId(), ""), time);
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 10000) / 10000.0;
+                appCameraIds.get(r.cameraId()), r.streamUrl(), time);
     }
 }

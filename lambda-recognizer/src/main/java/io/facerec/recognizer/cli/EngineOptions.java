@@ -1,10 +1,15 @@
 package io.facerec.recognizer.cli;
 
+import io.facerec.model.match.Metric;
+import io.facerec.recognizer.engine.EmbeddingModel;
 import io.facerec.recognizer.engine.EngineConfig;
 import io.facerec.recognizer.engine.FaceEngine;
 import io.facerec.recognizer.engine.FaceModels;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -17,6 +22,8 @@ final class EngineOptions {
 
     double threshold = FaceModels.DEFAULT_THRESHOLD;
     boolean thresholdGiven;
+    EmbeddingModel model = EmbeddingModel.DEFAULT;
+    boolean modelGiven;
     double downscale = EngineConfig.DEFAULT_DOWNSCALE;
     int minFace = EngineConfig.DEFAULT_MIN_FACE_PX;
     float minScore = EngineConfig.DEFAULT_MIN_SCORE;
@@ -25,14 +32,55 @@ final class EngineOptions {
     Path models = fromEnvironment();
 
     @Option(names = "--threshold", paramLabel = "T",
-            description = "cosine similarity to name a face, -1..1 (default: the gallery's, else "
-                    + FaceModels.DEFAULT_THRESHOLD + ")")
+            description = "to name a face, in the model's metric: a cosine similarity -1..1 (default model, default "
+                    + FaceModels.DEFAULT_THRESHOLD + "; higher is stricter), or a Euclidean distance 0..1 (dlib, default "
+                    + FaceModels.DLIB_THRESHOLD + "; lower is stricter). Default: the gallery's, else the model's")
     void threshold(String v) {
         threshold = number("--threshold", v);
         if (!(threshold >= -1 && threshold <= 1)) {
-            throw invalid("--threshold must be between -1 and 1 (a cosine similarity), got " + v);
+            throw invalid("--threshold must be between -1 and 1 (a cosine similarity, or a distance 0..1 for dlib), got " + v);
         }
         thresholdGiven = true;
+    }
+
+    @Option(names = "--model", paramLabel = "MODEL",
+            description = "the face vectors: default (512 numbers, cosine) or dlib (128 numbers, Euclidean distance, as "
+                    + "Python face_recognition and face-api make them). Default: default; recognize: the gallery's")
+    void model(String v) {
+        model = switch (v.toLowerCase(Locale.ROOT)) {
+            case "default" -> EmbeddingModel.DEFAULT;
+            case "dlib" -> EmbeddingModel.DLIB;
+            default -> throw invalid("--model must be default or dlib, got '" + v + "'");
+        };
+        modelGiven = true;
+    }
+
+    /** For commands that work with the default model's vectors only: --model dlib is refused, not ignored. */
+    void requireDefaultModel(String command) {
+        if (model != EmbeddingModel.DEFAULT) {
+            throw invalid(command + " works with the default model only; dlib's figures are DlibAccuracyTest's (see "
+                    + "the README)");
+        }
+    }
+
+    /** The vectors to make: the model's (the engine adds what its quality gate needs). */
+    Set<EmbeddingModel> models() {
+        return EnumSet.of(model);
+    }
+
+    /**
+     * The threshold for {@code m}'s metric: --threshold when given (checked against the metric), else
+     * {@code galleryThreshold}, else the model's default.
+     */
+    double threshold(EmbeddingModel m, Double galleryThreshold) {
+        if (thresholdGiven) {
+            if (m.metric() == Metric.EUCLIDEAN && threshold < 0) {
+                throw invalid("--threshold must be between 0 and 1 for dlib vectors (a Euclidean distance), got "
+                        + threshold);
+            }
+            return threshold;
+        }
+        return galleryThreshold != null ? galleryThreshold : m.defaultThreshold();
     }
 
     @Option(names = "--downscale", paramLabel = "F",

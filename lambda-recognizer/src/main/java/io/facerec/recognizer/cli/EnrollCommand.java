@@ -5,6 +5,7 @@ import io.facerec.model.gallery.Gallery;
 import io.facerec.model.gallery.GalleryFiles;
 import io.facerec.model.gallery.GalleryInfo;
 import io.facerec.model.gallery.PersonNames;
+import io.facerec.recognizer.engine.EmbeddingModel;
 import io.facerec.recognizer.engine.FaceEngine;
 import io.facerec.recognizer.engine.FrameAnalysis;
 import io.facerec.recognizer.image.ImageDecodeException;
@@ -23,7 +24,8 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code face enroll}: one gallery row per photo that holds exactly one face; the rest listed as skipped. */
 @Command(name = "enroll", mixinStandardHelpOptions = true, versionProvider = FaceCommand.Version.class,
-        description = {"Builds a gallery from PEOPLE_DIR/<name>/*.jpg|png: one row per photo with exactly one face.",
+        description = {"Builds a gallery from PEOPLE_DIR/<name>/*.jpg|png: one row per photo with exactly one face "
+                + "(--model dlib: dlib's 128-number vectors, as the old Python app's gallery holds).",
             "Progress and skipped photos go to stderr. The gallery is written atomically; nothing is written "
                     + "when no photo is usable."})
 final class EnrollCommand implements Callable<Integer> {
@@ -40,6 +42,7 @@ final class EnrollCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream err = face.err;
+        double threshold = engine.threshold(engine.model, null);
         Map<String, List<Path>> photos = PhotoFolders.photosByPerson(people);
         if (photos.isEmpty()) {
             err.println("face: " + people + ": no PEOPLE_DIR/<name>/*.jpg|png photos found");
@@ -66,10 +69,10 @@ final class EnrollCommand implements Callable<Integer> {
                     String progress = "[" + ++n + "/" + total + "] ";
                     String why;
                     try {
-                        FrameAnalysis a = e.analyze(Files.readAllBytes(photo), photo.toString());
+                        FrameAnalysis a = e.analyze(Files.readAllBytes(photo), photo.toString(), engine.models());
                         if (a.faces().size() == 1) {
                             labels.add(name);
-                            rows.add(a.faces().get(0).embedding());
+                            rows.add(engine.model.vectorOf(a.faces().get(0)));
                             used++;
                             err.println(progress + "enrolled " + photo);
                             continue;
@@ -87,8 +90,9 @@ final class EnrollCommand implements Callable<Integer> {
                 err.println("face: no photo had exactly one face; gallery not written");
                 return 1;
             }
-            Gallery g = new Gallery(labels, FloatMatrix.ofRows(e.dimension(), rows),
-                    new GalleryInfo(e.modelId(), e.dimension(), GalleryInfo.COSINE, engine.threshold));
+            EmbeddingModel m = engine.model;
+            Gallery g = new Gallery(labels, FloatMatrix.ofRows(m.dimension(), rows),
+                    new GalleryInfo(m.modelId(), m.dimension(), m.metric().id(), threshold));
             GalleryFiles.write(out, g);
         }
         err.println("wrote " + out + ": " + rows.size() + " samples of "

@@ -102,6 +102,7 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream err = face.err;
+        engine.requireDefaultModel("eval");
         // several folders pool their people (names are taken as distinct per folder)
         Map<String, List<Path>> photos = new LinkedHashMap<>();
         for (Path dir : dirs) {

@@ -1,10 +1,12 @@
 package io.facerec.recognizer.config;
 
 import io.facerec.model.config.SettingsReader;
+import io.facerec.model.frame.FrameKey;
+import io.facerec.model.match.Metric;
 import io.facerec.model.webhook.WebhookSigner;
 import io.facerec.recognizer.aws.AwsClients;
+import io.facerec.recognizer.engine.EmbeddingModel;
 import io.facerec.recognizer.engine.EngineConfig;
-import io.facerec.recognizer.engine.FaceModels;
 import io.facerec.recognizer.image.ImageDecoder;
 import io.facerec.recognizer.track.TrackSettings;
 import java.net.URI;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.logging.log4j.LogManager;
 
 /**
  * Every setting of the recognizer, read from the environment once at init and validated: a bad
@@ -34,7 +37,7 @@ public record RecognizerConfig(
         boolean webhookSendUnknown,
         Duration webhookTimeout,
         int webhookMaxAttempts,
-        Map<String, String> cameraStreamUrls,
+        Map<String, String> appCameraIds,
         int resultTtlDays,
         Duration galleryRefresh,
         Optional<URI> s3Endpoint,
@@ -113,7 +116,23 @@ public record RecognizerConfig(
         boolean sendUnknown = r.bool("WEBHOOK_SEND_UNKNOWN", true);
         int timeoutMs = r.integer("WEBHOOK_TIMEOUT_MS", 5000, 100, 60_000);
         int attempts = r.integer("WEBHOOK_MAX_ATTEMPTS", 5, 1, 20);
-        Map<String, String> streams = r.pairs("CAMERA_STREAM_URLS");
+        // forwarder camera -> the app's own id of that Camera (a foreign key there): sent as camera_id
+        Map<String, String> appCameras = r.pairs("APP_CAMERA_IDS");
+        if (r.has("CAMERA_STREAM_URLS")) {
+            LogManager.getLogger(RecognizerConfig.class).warn("CAMERA_STREAM_URLS is no longer read: each frame carries "
+                    + "its camera's stream URL (the forwarder's stream-url metadata); APP_CAMERA_IDS names the app's own "
+                    + "camera ids");
+        }
+        appCameras.forEach((camera, appId) -> {
+            if (!FrameKey.CAMERA_ID.matcher(camera).matches()) {
+                r.problem("APP_CAMERA_IDS: '" + camera + "' is not a forwarder camera id (1-64 letters, digits, '.', '-' "
+                        + "or '_')");
+            }
+            if (appId.length() > 200 || appId.chars().anyMatch(Character::isISOControl)) {
+                r.problem("APP_CAMERA_IDS: the app's id of camera '" + camera + "' must be at most 200 characters, "
+                        + "without control characters");
+            }
+        });
         int ttlDays = r.integer("RESULT_TTL_DAYS", 30, 0, 3650);
         int refresh = r.integer("GALLERY_REFRESH_S", 30, 0, 86_400);
         Optional<URI> s3 = r.url("AWS_ENDPOINT_URL_S3").or(() -> r.url("AWS_ENDPOINT_URL"));
@@ -134,13 +153,36 @@ public record RecognizerConfig(
         EngineConfig engine = new EngineConfig(downscale, minFace, (float) minScore, (float) minQuality, maxPixels, tiledPass);
         return new RecognizerConfig(table, bucket, prefix, threshold, engine, maxBytes, webhook, secretArn, secret,
                 signingKeyArn, signingKey, Duration.ofSeconds(secretTtl), Duration.ofSeconds(cooldown), sendUnknown,
-                Duration.ofMillis(timeoutMs), attempts, streams, ttlDays, Duration.ofSeconds(refresh), s3, ddb, secrets,
+                Duration.ofMillis(timeoutMs), attempts, appCameras, ttlDays, Duration.ofSeconds(refresh), s3, ddb, secrets,
                 new AwsClients.Timeouts(Duration.ofMillis(callMs), Duration.ofMillis(attemptMs)), models, maxGallery,
                 Duration.ofSeconds(controlRefresh), tracks, unknownTtlDays);
     }
 
-    /** The threshold to match with: THRESHOLD when set, else the gallery's own, else the model default. */
-    public double thresholdFor(Double galleryThreshold) {
-        return threshold != null ? threshold : galleryThreshold != null ? galleryThreshold : FaceModels.DEFAULT_THRESHOLD;
+    /** A threshold to match with, and why THRESHOLD was not it when it could not be. */
+    public record Threshold(double value, Optional<String> problem) {
+    }
+
+    /**
+     * The threshold to match a gallery of {@code model} with, in that model's metric (a cosine
+     * similarity, or for dlib a Euclidean distance, as the old app's THRESHOLD was): THRESHOLD when
+     * set, else the gallery's own, else the model's default. A THRESHOLD that cannot be a threshold
+     * of the metric (a negative distance) is not used, and the problem says so.
+     */
+    public Threshold thresholdFor(EmbeddingModel model, Double galleryThreshold) {
+        double fallback = galleryThreshold != null && fits(model.metric(), galleryThreshold) ? galleryThreshold
+                : model.defaultThreshold();
+        if (threshold == null) {
+            return new Threshold(fallback, Optional.empty());
+        }
+        if (fits(model.metric(), threshold)) {
+            return new Threshold(threshold, Optional.empty());
+        }
+        return new Threshold(fallback, Optional.of("THRESHOLD " + threshold + " is not a Euclidean distance (the "
+                + "gallery holds dlib vectors, matched at a distance of 0 or more; the old app used 0.6): matching at "
+                + fallback));
+    }
+
+    private static boolean fits(Metric metric, double t) {
+        return metric == Metric.COSINE ? t >= -1 && t <= 1 : t >= 0;
     }
 }

@@ -1,5 +1,6 @@
 package io.facerec.recognizer.enrolment;
 
+import io.facerec.model.gallery.DescriptorFile;
 import io.facerec.model.gallery.FloatMatrix;
 import io.facerec.model.gallery.Gallery;
 import io.facerec.model.gallery.GalleryFormatException;
@@ -8,9 +9,11 @@ import io.facerec.model.gallery.GalleryLayout;
 import io.facerec.model.gallery.GalleryObjects;
 import io.facerec.model.gallery.GallerySources;
 import io.facerec.model.gallery.PersonNames;
+import io.facerec.recognizer.engine.EmbeddingModel;
 import io.facerec.recognizer.engine.FaceEngine;
 import io.facerec.recognizer.engine.FrameAnalysis;
 import io.facerec.recognizer.gallery.GalleryCache;
+import io.facerec.recognizer.gallery.GalleryModel;
 import io.facerec.recognizer.gallery.S3GallerySource;
 import io.facerec.recognizer.image.ImageDecodeException;
 import io.facerec.recognizer.results.ResultStore;
@@ -18,6 +21,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -50,6 +54,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * gallery is never embedded again, by a concurrent invocation or by a retry; this container also
  * keeps the embeddings it made. Near the invocation's deadline it stops embedding, commits what it
  * has, and fails retryably: the retry does the rest, not the whole folder again.
+ *
+ * <p>Rows are made with the gallery's model ({@link GalleryModel}), so old and new rows of a dlib
+ * gallery live together. A descriptor file ({@link DescriptorFile}, the kiosk's face-api vector sent
+ * to {@code POST /api/register}) becomes the person's row as it is in a dlib gallery; in a gallery
+ * of another model it is skipped, left in place, and the person's status says so.
  */
 public final class EnrolmentService {
     public static final String PREFIX = "enroll/";
@@ -60,6 +69,9 @@ public final class EnrolmentService {
     static final long FIRST_PHOTO_ESTIMATE_MS = 2000;
     private static final int MAX_ATTEMPTS = 50;
     private static final int CACHED_PHOTOS = 4096;
+    /** A descriptor file is about 3 KB (128 numbers); anything far larger is not one. */
+    static final long MAX_DESCRIPTOR_BYTES = 64 * 1024;
+    static final String SKIPPED_DESCRIPTOR = "skipped: dlib descriptor";
 
     private final S3Client s3;
     private final FaceEngine engine;
@@ -143,21 +155,28 @@ public final class EnrolmentService {
                 pause(attempt, deadlineMillis);
                 continue;
             }
-            GalleryInfo info = infoFor(base);
-            Gallery current = base.commit().map(GalleryLayout.Commit::gallery).orElse(Gallery.empty(engine.dimension(), info));
-            current.requireCompatible(engine.modelId(), engine.dimension(), gallery.location());
+            if (GalleryModel.undecided(base)) {
+                // a copy of the old gallery in progress: enrolling now could pick the wrong model
+                throw new IllegalStateException("enrolment of " + PersonNames.quoted(name) + " waits: the gallery's "
+                        + "model cannot be told until the copied files can be read (" + String.join("; ", base.unreadable())
+                        + ")");
+            }
+            EmbeddingModel model = GalleryModel.of(base);
+            GalleryInfo info = infoFor(base, model);
+            Gallery current = base.commit().map(GalleryLayout.Commit::gallery).orElse(Gallery.empty(model.dimension(), info));
+            current.requireCompatible(model.modelId(), model.dimension(), gallery.location());
             GallerySources sources = base.commit().map(GalleryLayout.Commit::sources)
                     .orElse(GallerySources.empty(current.size()));
             // listed after the gallery was read: newer than the listing behind the commit it replaces
             List<S3Object> photos = listPhotos(bucket, name);
-            Plan plan = plan(bucket, key, name, photos, current, sources, deadlineMillis);
+            Plan plan = plan(bucket, key, name, photos, current, sources, model, deadlineMillis);
             made += plan.embedded;
             long generation = base.commit().map(GalleryLayout.Commit::generation).orElse(0L);
             if (!plan.changed) {
                 LOG.info("enrolment of {}: the gallery already holds the folder as listed", PersonNames.quoted(name));
             } else {
                 try {
-                    String folder = gallery.commit(new Gallery(plan.labels, FloatMatrix.ofRows(engine.dimension(), plan.rows),
+                    String folder = gallery.commit(new Gallery(plan.labels, FloatMatrix.ofRows(model.dimension(), plan.rows),
                             info), new GallerySources(plan.sources, plan.refused), base);
                     generation++;
                     LOG.info("enrolment of {} committed {}", PersonNames.quoted(name), folder);
@@ -199,7 +218,7 @@ public final class EnrolmentService {
     }
 
     private Plan plan(String bucket, String key, String name, List<S3Object> photos, Gallery current,
-                      GallerySources sources, long deadlineMillis) {
+                      GallerySources sources, EmbeddingModel model, long deadlineMillis) {
         Plan p = new Plan();
         Map<String, Embedded> known = new HashMap<>(); // this person's photos as the gallery has them
         Set<String> before = new HashSet<>();
@@ -229,9 +248,15 @@ public final class EnrolmentService {
         for (S3Object o : photos) {
             String etag = GalleryObjects.tag(o.eTag());
             Embedded k = known.get(o.key());
-            Embedded c = embedded.get(o.key() + "\n" + etag);
-            if (o.size() != null && o.size() > maxPhotoBytes) {
-                results.put(o.key(), new Embedded(etag, null, o.size() + " bytes, over the limit of " + maxPhotoBytes, false));
+            Embedded c = embedded.get(model + "\n" + o.key() + "\n" + etag); // a row of one model is no row of another
+            boolean descriptor = DescriptorFile.isDescriptorFile(o.key());
+            long cap = descriptor ? MAX_DESCRIPTOR_BYTES : maxPhotoBytes;
+            if (descriptor && model != EmbeddingModel.DLIB) {
+                // not read: the file waits in the folder for a dlib-compatible gallery
+                results.put(o.key(), new Embedded(etag, null, SKIPPED_DESCRIPTOR + " (the gallery holds " + model.modelId()
+                        + " vectors; it is used in a dlib-compatible gallery)", false));
+            } else if (o.size() != null && o.size() > cap) {
+                results.put(o.key(), new Embedded(etag, null, o.size() + " bytes, over the limit of " + cap, false));
             } else if (k != null && etag.equals(k.etag())) {
                 results.put(o.key(), k);
             } else if (c != null) {
@@ -252,14 +277,14 @@ public final class EnrolmentService {
                 continue;
             }
             long t0 = clock.millis();
-            Embedded e = embed(bucket, o.key());
+            Embedded e = embed(bucket, o.key(), model);
             slowestPhotoMs = Math.max(slowestPhotoMs, clock.millis() - t0);
             if (e == null) {
                 continue; // deleted since the listing
             }
             p.embedded++;
             if (e.lasting()) {
-                embedded.put(o.key() + "\n" + e.etag(), e);
+                embedded.put(model + "\n" + o.key() + "\n" + e.etag(), e);
             }
             results.put(o.key(), e);
         }
@@ -280,6 +305,8 @@ public final class EnrolmentService {
                 after.add(o.key() + "\n" + e.etag());
                 p.samples++;
                 p.status.put(shown, "enrolled");
+            } else if (e.refusal().startsWith(SKIPPED_DESCRIPTOR)) {
+                p.status.put(shown, e.refusal());
             } else {
                 p.status.put(shown, "refused: " + e.refusal());
                 if (e.lasting()) {
@@ -293,8 +320,13 @@ public final class EnrolmentService {
         return p;
     }
 
-    /** One photo fetched (with the size cap checked before its body is read) and embedded; null if gone. */
-    private Embedded embed(String bucket, String key) {
+    /**
+     * One photo fetched (with the size cap checked before its body is read) and embedded with
+     * {@code model}, or one descriptor file read as its row; null if gone.
+     */
+    private Embedded embed(String bucket, String key, EmbeddingModel model) {
+        boolean descriptor = DescriptorFile.isDescriptorFile(key);
+        long maxPhotoBytes = descriptor ? MAX_DESCRIPTOR_BYTES : this.maxPhotoBytes;
         byte[] bytes;
         String etag;
         try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key))) {
@@ -314,15 +346,32 @@ public final class EnrolmentService {
         } catch (IOException e) {
             throw SdkClientException.create("reading s3://" + bucket + "/" + key + " failed", e);
         }
+        if (descriptor) {
+            return descriptorRow(etag, bytes);
+        }
         try {
-            FrameAnalysis a = engine.analyze(bytes, key);
+            FrameAnalysis a = engine.analyze(bytes, key, EnumSet.of(model));
             if (a.faces().size() == 1) {
-                return new Embedded(etag, a.faces().get(0).embedding(), null, true);
+                return new Embedded(etag, model.vectorOf(a.faces().get(0)), null, true);
             }
             return new Embedded(etag, null, a.faces().isEmpty() ? "no face found"
                     : a.faces().size() + " faces found, need exactly one", true);
         } catch (ImageDecodeException e) {
             return new Embedded(etag, null, e.getMessage().substring(key.length() + 2), true);
+        }
+    }
+
+    /** A descriptor file's numbers, as they are (no re-embedding), or why they cannot be a dlib row. */
+    private static Embedded descriptorRow(String etag, byte[] json) {
+        try {
+            DescriptorFile d = DescriptorFile.fromJson(json);
+            if (!DescriptorFile.DLIB_MODEL.equals(d.model()) || d.dimension() != DescriptorFile.DLIB_DIMENSION) {
+                return new Embedded(etag, null, "descriptor file holds model " + d.model() + " (" + d.dimension()
+                        + " numbers), not " + DescriptorFile.DLIB_MODEL + " (" + DescriptorFile.DLIB_DIMENSION + ")", true);
+            }
+            return new Embedded(etag, d.toFloats(), null, true);
+        } catch (IllegalArgumentException e) {
+            return new Embedded(etag, null, e.getMessage(), true);
         }
     }
 
@@ -342,7 +391,8 @@ public final class EnrolmentService {
             }
             for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(folder.prefix())
                     .encodingType(EncodingType.URL)).contents()) {
-                if (isPhoto(o.key().substring(folder.prefix().length()))) {
+                String file = o.key().substring(folder.prefix().length());
+                if (isPhoto(file) || (!file.contains("/") && DescriptorFile.isDescriptorFile(file))) {
                     out.add(o);
                 }
             }
@@ -362,19 +412,21 @@ public final class EnrolmentService {
         return folder.equals(name) ? file : folder + "/" + file;
     }
 
-    /** The model fields of the next commit; a threshold set in gallery.json carries over. */
-    private GalleryInfo infoFor(GalleryLayout.Snapshot base) throws GalleryFormatException {
+    /** The model fields of the next commit; a threshold set in gallery.json (for that metric) carries over. */
+    private GalleryInfo infoFor(GalleryLayout.Snapshot base, EmbeddingModel model) throws GalleryFormatException {
         GalleryInfo top = base.top();
-        if (top != null && !top.isPointer() && (top.modelId() != null && !top.modelId().equals(engine.modelId())
-                || top.dimension() != null && top.dimension() != engine.dimension())) {
+        if (top != null && !top.isPointer() && (top.modelId() != null && !top.modelId().equals(model.modelId())
+                || top.dimension() != null && top.dimension() != model.dimension())) {
             throw new GalleryFormatException(gallery.location() + "/" + GalleryLayout.POINTER + " describes a gallery of "
                     + "model " + top.modelId() + " (" + top.dimension() + " numbers), copied in; enrolment with "
-                    + engine.modelId() + " would replace it. Move it aside (with the encodings.npy and labels.json it "
+                    + model.modelId() + " would replace it. Move it aside (with the encodings.npy and labels.json it "
                     + "describes) to enrol");
         }
-        Double threshold = top != null && top.threshold() != null ? top.threshold()
-                : base.commit().map(c -> c.gallery().info()).map(GalleryInfo::threshold).orElse(null);
-        return new GalleryInfo(engine.modelId(), engine.dimension(), GalleryInfo.COSINE, threshold);
+        Double threshold = GalleryModel.thresholdOf(top, model);
+        if (threshold == null) {
+            threshold = base.commit().map(c -> GalleryModel.thresholdOf(c.gallery().info(), model)).orElse(null);
+        }
+        return new GalleryInfo(model.modelId(), model.dimension(), model.metric().id(), threshold);
     }
 
     static boolean isPhoto(String file) {

@@ -4,6 +4,7 @@ import io.facerec.model.gallery.Gallery;
 import io.facerec.model.gallery.GalleryLayout;
 import io.facerec.model.match.FaceMatcher;
 import io.facerec.recognizer.config.RecognizerConfig;
+import io.facerec.recognizer.engine.EmbeddingModel;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,17 +19,18 @@ import org.apache.logging.log4j.Logger;
  * not read again until it changes; a container that never had a good one reports the problem with
  * every frame. Problems that leave the gallery usable (a row left out, a copied gallery of another
  * model) are reported with every frame too, so nothing the user put there is ignored in silence.
+ * The gallery says which model's vectors it holds ({@link GalleryModel}): frames are embedded and
+ * matched with that model, by its metric.
  */
 public final class GalleryCache {
     private static final Logger LOG = LogManager.getLogger(GalleryCache.class);
 
-    /** A usable matcher, or none; and what is wrong, if anything. */
-    public record State(Optional<FaceMatcher> matcher, Optional<String> problem, int people, int samples) {
+    /** A usable matcher (of {@code model}'s vectors), or none; and what is wrong, if anything. */
+    public record State(Optional<FaceMatcher> matcher, Optional<String> problem, int people, int samples,
+                        EmbeddingModel model) {
     }
 
     private final S3GallerySource source;
-    private final String modelId;
-    private final int dimension;
     private final RecognizerConfig config;
     private final Duration refresh;
     private final Clock clock;
@@ -36,12 +38,11 @@ public final class GalleryCache {
     private GalleryLayout.Versions loaded;
     private GalleryLayout.Versions failed;
     private FaceMatcher matcher;
+    private EmbeddingModel model = EmbeddingModel.DEFAULT;
     private String problem = "gallery not loaded yet";
 
-    public GalleryCache(S3GallerySource source, String modelId, int dimension, RecognizerConfig config, Clock clock) {
+    public GalleryCache(S3GallerySource source, RecognizerConfig config, Clock clock) {
         this.source = source;
-        this.modelId = modelId;
-        this.dimension = dimension;
         this.config = config;
         this.refresh = config.galleryRefresh();
         this.clock = clock;
@@ -54,7 +55,7 @@ public final class GalleryCache {
             check();
         }
         return new State(Optional.ofNullable(matcher), Optional.ofNullable(problem),
-                matcher == null ? 0 : matcher.people().size(), matcher == null ? 0 : matcher.size());
+                matcher == null ? 0 : matcher.people().size(), matcher == null ? 0 : matcher.size(), model);
     }
 
     /** Forces the next {@link #current()} to check S3 (after an enrolment in this container). */
@@ -69,7 +70,8 @@ public final class GalleryCache {
                 return;
             }
             GalleryLayout.Snapshot snap = source.read();
-            GalleryLayout.Combined c = snap.combine(modelId, dimension);
+            EmbeddingModel m = GalleryModel.of(snap);
+            GalleryLayout.Combined c = snap.combine(m.modelId(), m.dimension());
             String problems = c.problems().isEmpty() ? null : String.join("; ", c.problems());
             if (matcher != null && (!snap.unreadable().isEmpty() || c.gallery().isEmpty())) {
                 failed = snap.versions();
@@ -80,22 +82,29 @@ public final class GalleryCache {
             if (c.gallery().isEmpty()) {
                 failed = snap.versions();
                 problem = problems;
+                model = m;
                 LOG.warn("gallery unusable, faces will be recorded unmatched: {}", problems);
                 return;
             }
             Gallery g = c.gallery().get();
-            double threshold = config.thresholdFor(g.info() == null ? null : g.info().threshold());
-            matcher = new FaceMatcher(g, threshold);
+            RecognizerConfig.Threshold t = config.thresholdFor(m, GalleryModel.thresholdOf(g.info(), m));
+            double threshold = t.value();
+            matcher = new FaceMatcher(g, m.metric(), threshold);
+            model = m;
             loaded = snap.versions();
             failed = null;
+            if (t.problem().isPresent()) {
+                problems = problems == null ? t.problem().get() : problems + "; " + t.problem().get();
+            }
             problem = problems;
             if (problems != null) {
                 LOG.warn("gallery loaded with problems: {}", problems);
             }
-            LOG.info("gallery loaded from {}: {} samples of {} people ({} enrolled, commit {}), threshold {}",
+            LOG.info("gallery loaded from {}: {} samples of {} people ({} enrolled, commit {}), model {}, {} threshold {}",
                     source.location(), matcher.size(), matcher.people().size(),
                     snap.commit().map(x -> x.gallery().size()).orElse(0),
-                    snap.commit().map(GalleryLayout.Commit::folder).orElse("none"), threshold);
+                    snap.commit().map(GalleryLayout.Commit::folder).orElse("none"), m.modelId(), m.metric().id(),
+                    threshold);
         } catch (RuntimeException e) {
             // S3 unreachable: keep what we have; with nothing, say so
             if (matcher == null) {

@@ -87,7 +87,7 @@ public final class Recognizer {
         }
         S3GallerySource source = new S3GallerySource(s3, config.galleryBucket(), config.galleryPrefix(),
                 config.maxGalleryBytes());
-        GalleryCache cache = new GalleryCache(source, engine.modelId(), engine.dimension(), config, clock);
+        GalleryCache cache = new GalleryCache(source, config, clock);
         cache.current(); // read at init, so the first frame does not pay for it (and SnapStart keeps it)
         ResultStore store = new ResultStore(ddb, config.resultsTable(), config.resultTtlDays());
         Optional<WebhookCredentials> credentials = WebhookCredentials.from(config, secretsManager, System::nanoTime);
@@ -101,7 +101,7 @@ public final class Recognizer {
                         .followRedirects(HttpClient.Redirect.NEVER).build(),
                 config.webhookUrl().orElseThrow(), c, config.webhookTimeout(), config.webhookMaxAttempts(), jitter));
         Optional<Announcer> announcer = webhook.map(w -> new Announcer(store, w,
-                new AnnouncementPlan(config.webhookSendUnknown(), config.cameraStreamUrls()), config.webhookCooldown(), clock));
+                new AnnouncementPlan(config.webhookSendUnknown(), config.appCameraIds()), config.webhookCooldown(), clock));
         Tracking tracking = new Tracking(new Tracker(new TrackStore(ddb, config.resultsTable(), clock), config.tracks(), jitter),
                 new FaceCrops(s3, config.galleryBucket(), new io.facerec.recognizer.image.ImageDecoder()),
                 new UnknownClusters(ddb, config.resultsTable(), Duration.ofDays(config.unknownTtlDays()), clock));

@@ -2,15 +2,17 @@ package io.facerec.recognizer.recognition;
 
 import io.facerec.model.control.ControlState;
 import io.facerec.model.frame.FrameKey;
+import io.facerec.model.frame.FrameMetadata;
 import io.facerec.model.match.Match;
+import io.facerec.model.match.Metric;
 import io.facerec.model.result.FaceResult;
 import io.facerec.model.result.FrameResult;
 import io.facerec.recognizer.announce.Announcer;
 import io.facerec.recognizer.announce.Delivery;
 import io.facerec.recognizer.control.ControlStateReader;
 import io.facerec.recognizer.engine.DetectedFace;
+import io.facerec.recognizer.engine.EmbeddingModel;
 import io.facerec.recognizer.engine.FaceEngine;
-import io.facerec.recognizer.engine.FaceModels;
 import io.facerec.recognizer.engine.FrameAnalysis;
 import io.facerec.recognizer.gallery.GalleryCache;
 import io.facerec.recognizer.image.ImageDecodeException;
@@ -24,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -147,9 +150,12 @@ public final class FrameService {
                     0, 0, List.of(), engine.modelId(), elapsedMs(t0), null, id.contradiction().get()));
         }
 
+        // the gallery says which model's vectors to make
+        GalleryCache.State g = gallery.current();
+        EmbeddingModel model = g.model();
         FrameAnalysis analysis;
         try {
-            analysis = engine.analyze(bytes, "s3://" + bucket + "/" + key);
+            analysis = engine.analyze(bytes, "s3://" + bucket + "/" + key, EnumSet.of(model));
         } catch (ImageDecodeException e) {
             LOG.warn("frame unusable: {}", e.getMessage());
             metrics.count("FramesUnreadable", 1);
@@ -157,16 +163,17 @@ public final class FrameService {
                     0, 0, List.of(), engine.modelId(), elapsedMs(t0), null, e.getMessage()));
         }
 
-        GalleryCache.State g = gallery.current();
         List<FaceResult> faces = new ArrayList<>();
         List<CameraTracks.Observed> observed = new ArrayList<>();
         for (DetectedFace f : analysis.faces()) {
             FaceResult.FaceBox box = new FaceResult.FaceBox(Math.round(f.box().left()), Math.round(f.box().top()),
                     Math.round(f.box().right()), Math.round(f.box().bottom()));
             if (g.matcher().isPresent()) {
-                Match m = g.matcher().get().match(f.embedding());
+                Match m = g.matcher().get().match(model.vectorOf(f));
                 if (state.threshold() != null) {
-                    m = m.withThreshold(state.threshold());
+                    // the stored threshold is in the gallery's metric, as THRESHOLD is
+                    m = model.metric() == Metric.EUCLIDEAN ? m.withDistanceThreshold(state.threshold())
+                            : m.withThreshold(state.threshold());
                 }
                 faces.add(new FaceResult(m.label(), m.known(), m.similarity(), m.margin(), box, f.score(), f.quality()));
                 observed.add(new CameraTracks.Observed(box, f.embedding(), m));
@@ -176,12 +183,14 @@ public final class FrameService {
             }
         }
         FrameResult result = new FrameResult(frameId, id.cameraId(), id.captureTime(), bucket, key, o.versionId(), eTag,
-                analysis.width(), analysis.height(), faces, engine.modelId(), elapsedMs(t0),
-                g.problem().orElse(null), null);
+                analysis.width(), analysis.height(), faces, model.modelId(), elapsedMs(t0),
+                g.problem().orElse(null), null, streamUrl(response));
 
-        // the bar two faces pass to be one person's: the threshold that names a face
-        double bar = state.threshold() != null ? state.threshold()
-                : g.matcher().map(m -> (double) m.threshold()).orElse(FaceModels.DEFAULT_THRESHOLD);
+        // the bar two faces pass to be one person's: the threshold that names a face, in similarity units
+        // (1 - distance for a Euclidean gallery, as its matches' similarity is)
+        double threshold = state.threshold() != null ? state.threshold()
+                : g.matcher().map(m -> (double) m.threshold()).orElse(model.defaultThreshold());
+        double bar = model.metric() == Metric.EUCLIDEAN ? 1 - threshold : threshold;
         long sequence = FrameKey.parse(key).map(FrameKey::sequence).orElse(0L);
         CameraTracks.Outcome tracked = tracking.tracker().track(id.cameraId(), new CameraTracks.Frame(frameId,
                 id.captureTime().toEpochMilli(), sequence, observed), bar, metrics);
@@ -271,9 +280,18 @@ public final class FrameService {
         m.millis("LandmarkMs", a.times().landmarkNanos() / 1e6);
         m.millis("AlignMs", a.times().alignNanos() / 1e6);
         m.millis("EmbedMs", a.times().embedNanos() / 1e6);
+        if (a.times().dlibNanos() > 0) {
+            m.millis("DlibDescriptorMs", a.times().dlibNanos() / 1e6);
+        }
         if (g.problem().isPresent()) {
             m.count("GalleryProblem", 1);
         }
+    }
+
+    /** The camera's stream URL the forwarder put on the frame (credentials removed there), or null. */
+    static String streamUrl(GetObjectResponse res) {
+        String url = res.metadata().get(FrameMetadata.STREAM_URL);
+        return url == null || url.isBlank() ? null : url.strip();
     }
 
     private FrameIdentity identity(String key, GetObjectResponse res) {

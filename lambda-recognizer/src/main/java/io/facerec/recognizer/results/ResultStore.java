@@ -99,6 +99,9 @@ public final class ResultStore {
         if (r.modelId() != null) {
             item.put("modelId", s(r.modelId()));
         }
+        if (r.streamUrl() != null) {
+            item.put("streamUrl", s(bounded(r.streamUrl())));
+        }
         item.put("processingMs", n(r.processingMillis()));
         if (r.galleryProblem() != null) {
             item.put("galleryProblem", s(bounded(r.galleryProblem())));
@@ -212,7 +215,7 @@ public final class ResultStore {
         FrameResult frame = new FrameResult(probe.frameId(), item.get("cameraId").s(), probe.captureTime(),
                 item.get("bucket").s(), item.get("s3Key").s(), text(item, "versionId"), text(item, "eTag"),
                 (int) number(item, "width"), (int) number(item, "height"), faces, text(item, "modelId"),
-                number(item, "processingMs"), text(item, "galleryProblem"), text(item, "error"));
+                number(item, "processingMs"), text(item, "galleryProblem"), text(item, "error"), text(item, "streamUrl"));
         List<Delivery> deliveries = new ArrayList<>();
         for (AttributeValue d : item.get("webhooks").l()) {
             Map<String, AttributeValue> m = d.m();

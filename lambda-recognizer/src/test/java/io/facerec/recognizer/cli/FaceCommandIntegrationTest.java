@@ -149,17 +149,75 @@ class FaceCommandIntegrationTest {
     }
 
     @Test
-    void dlibGalleryIsRefusedWithTheReason() throws Exception {
-        Path old = tmp.resolve("dlib-gallery");
-        Files.createDirectories(old);
-        float[] v = new float[2 * 128];
-        java.util.Arrays.fill(v, 0.05f);
-        Files.write(old.resolve("encodings.npy"), NpyCodec.write(new FloatMatrix(2, 128, v)));
-        Files.writeString(old.resolve("labels.json"), "[\"ana\", \"ana\"]");
-        Run r = face("recognize", "--gallery", old.toString(), fr("joe_biden/biden.jpg").toString());
-        assertEquals(1, r.code());
-        assertTrue(r.err().contains("gallery holds 128-number vectors (a 128-number gallery is probably dlib's"), r.err());
-        assertEquals(1, r.err().lines().count());
+    void enrolWithModelDlibWritesDlibVectorsAndSaysSo() throws Exception {
+        Path people = tmp.resolve("dlib-people");
+        link(people.resolve("Barack Obama/a.jpg"), fr("barack_obama/obama.jpg"));
+        link(people.resolve("Joe Biden/a.jpg"), fr("joe_biden/biden.jpg"));
+        Path out = tmp.resolve("dlib-enrolled");
+        Run r = face("enroll", people.toString(), "--out", out.toString(), "--model", "dlib");
+        assertEquals(0, r.code(), r.err());
+        Gallery g = GalleryFiles.read(out, new ArrayList<>());
+        assertEquals(128, g.dimension());
+        assertEquals(List.of("Barack Obama", "Joe Biden"), g.labels());
+        assertEquals("dlib-resnet-v1/face-api-1.7.15", g.info().modelId());
+        assertEquals("euclidean", g.info().metric());
+        assertEquals(0.6, g.info().threshold(), "dlib's default, a distance");
+        assertEquals(2, face("enroll", people.toString(), "--out", out.toString(), "--model", "arcface").code());
+    }
+
+    /** A gallery as the old Python app left it: (N,128) float32 encodings.npy, labels with repeats, no gallery.json. */
+    static Path oldAppGallery() throws Exception {
+        Path people = tmp.resolve("old-people");
+        link(people.resolve("Barack Obama/a.jpg"), fr("barack_obama/obama.jpg"));
+        link(people.resolve("Barack Obama/b.jpg"), fr("barack_obama/obama1.jpg"));
+        link(people.resolve("Joe Biden/a.jpg"), fr("joe_biden/biden.jpg"));
+        Path made = tmp.resolve("old-made");
+        if (!Files.exists(made)) {
+            assertEquals(0, face("enroll", people.toString(), "--out", made.toString(), "--model", "dlib").code());
+        }
+        Path old = Files.createDirectories(tmp.resolve("old-gallery"));
+        Files.copy(made.resolve("encodings.npy"), old.resolve("encodings.npy"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(made.resolve("labels.json"), old.resolve("labels.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return old;
+    }
+
+    @Test
+    void oldAppGalleryIsMatchedByEuclideanDistance() throws Exception {
+        Path old = oldAppGallery();
+        assertFalse(Files.exists(old.resolve("gallery.json")), "no sidecar, as the old app wrote none");
+        Run r = face("recognize", "--gallery", old.toString(), fr("barack_obama/obama2.jpg").toString(),
+                fr("joe_biden/biden2.jpg").toString(), fr("rose_leslie/img1.jpg").toString());
+        assertEquals(0, r.code(), r.err());
+        List<JsonNode> l = r.lines();
+        assertEquals("Barack Obama", l.get(0).at("/faces/0/label").asText());
+        assertEquals("Joe Biden", l.get(1).at("/faces/0/label").asText());
+        assertEquals("unknown", l.get(2).at("/faces/0/label").asText(), "rose_leslie is in no gallery");
+        for (JsonNode line : l.subList(0, 2)) {
+            double d = line.at("/faces/0/distance").asDouble();
+            assertTrue(d > 0 && d <= 0.6, "a dlib distance within 0.6: " + line);
+            assertEquals(1 - d, line.at("/faces/0/similarity").asDouble(), 1e-3);
+        }
+        assertTrue(l.get(2).at("/faces/0/distance").asDouble() > 0.6, l.get(2).toString());
+
+        // a stricter distance names nobody; a distance cannot be negative; the gallery's model is the one used
+        Run strict = face("recognize", "--gallery", old.toString(), "--threshold", "0.05", fr("barack_obama/obama2.jpg").toString());
+        assertEquals("unknown", strict.lines().get(0).at("/faces/0/label").asText());
+        Run negative = face("recognize", "--gallery", old.toString(), "--threshold", "-0.2", fr("barack_obama/obama2.jpg").toString());
+        assertEquals(2, negative.code());
+        assertEquals("face: --threshold must be between 0 and 1 for dlib vectors (a Euclidean distance), got -0.2\n",
+                negative.err());
+        Run other = face("recognize", "--gallery", old.toString(), "--model", "default", fr("barack_obama/obama2.jpg").toString());
+        assertEquals(2, other.code());
+        assertTrue(other.err().startsWith("face: --model default does not fit " + old + ", which holds dlib-resnet-v1"),
+                other.err());
+    }
+
+    @Test
+    void evalWithModelDlibIsRefusedNotIgnored() throws Exception {
+        Run r = face("eval", TestData.path("face_recognition/images").toString(), "--model", "dlib", "--json");
+        assertEquals(2, r.code(), r.err());
+        assertEquals("face: eval works with the default model only; dlib's figures are DlibAccuracyTest's (see the README)\n",
+                r.err());
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.facerec.model.config.ConfigException;
+import io.facerec.recognizer.engine.EmbeddingModel;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +24,10 @@ class RecognizerConfigTest {
     void defaults() {
         RecognizerConfig c = RecognizerConfig.from(base());
         assertEquals("gallery/", c.galleryPrefix());
-        assertEquals(io.facerec.recognizer.engine.FaceModels.DEFAULT_THRESHOLD, c.thresholdFor(null));
-        assertEquals(0.42, c.thresholdFor(0.42), "the gallery's own threshold when THRESHOLD is unset");
+        assertEquals(io.facerec.recognizer.engine.FaceModels.DEFAULT_THRESHOLD, c.thresholdFor(EmbeddingModel.DEFAULT, null).value());
+        assertEquals(0.6, c.thresholdFor(EmbeddingModel.DLIB, null).value(), "dlib's distance, as the old app's");
+        assertEquals(0.42, c.thresholdFor(EmbeddingModel.DEFAULT, 0.42).value(),
+                "the gallery's own threshold when THRESHOLD is unset");
         assertEquals(30, c.webhookCooldown().toSeconds());
         assertTrue(c.webhookUrl().isEmpty());
         assertEquals(1.0, c.engine().downscale());
@@ -108,12 +111,34 @@ class RecognizerConfigTest {
     }
 
     @Test
-    void cameraStreamsAndPrefixNormalisation() {
+    void appCameraIdsAndPrefixNormalisation() {
         Map<String, String> env = base();
-        env.put("CAMERA_STREAM_URLS", "door=http://10.0.0.5:81/stream, yard=http://10.0.0.6:81/stream");
+        env.put("APP_CAMERA_IDS", "door=clx1a2b3c4d5e6f7g8h9, yard=clx9z8y7x6w5v4u3t2s1");
         env.put("GALLERY_PREFIX", "faces");
         RecognizerConfig c = RecognizerConfig.from(env);
-        assertEquals("http://10.0.0.6:81/stream", c.cameraStreamUrls().get("yard"));
+        assertEquals("clx9z8y7x6w5v4u3t2s1", c.appCameraIds().get("yard"));
         assertEquals("faces/", c.galleryPrefix());
+        env.put("APP_CAMERA_IDS", "door/x=clx1, yard");
+        var e = assertThrows(ConfigException.class, () -> RecognizerConfig.from(env));
+        assertTrue(e.getMessage().contains("APP_CAMERA_IDS must be key=value pairs"), e.getMessage());
+        env.put("APP_CAMERA_IDS", "door/x=clx1");
+        e = assertThrows(ConfigException.class, () -> RecognizerConfig.from(env));
+        assertTrue(e.getMessage().contains("APP_CAMERA_IDS: 'door/x' is not a forwarder camera id"), e.getMessage());
+    }
+
+    @Test
+    void thresholdIsInTheGallerysMetric() {
+        Map<String, String> env = base();
+        env.put("THRESHOLD", "0.6");
+        RecognizerConfig c = RecognizerConfig.from(env);
+        assertEquals(0.6, c.thresholdFor(EmbeddingModel.DLIB, 0.55).value(), "the old app's THRESHOLD: a distance");
+        assertEquals(0.6, c.thresholdFor(EmbeddingModel.DEFAULT, 0.42).value(), "a cosine similarity");
+        env.put("THRESHOLD", "-0.2");
+        c = RecognizerConfig.from(env);
+        RecognizerConfig.Threshold t = c.thresholdFor(EmbeddingModel.DLIB, 0.55);
+        assertEquals(0.55, t.value(), "no distance is negative: the gallery's own is used");
+        assertTrue(t.problem().orElseThrow().startsWith("THRESHOLD -0.2 is not a Euclidean distance"), t.problem().get());
+        assertEquals(-0.2, c.thresholdFor(EmbeddingModel.DEFAULT, 0.42).value());
+        assertTrue(c.thresholdFor(EmbeddingModel.DEFAULT, 0.42).problem().isEmpty());
     }
 }

@@ -9,6 +9,7 @@ import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.facerec.model.frame.FrameKey;
+import io.facerec.model.frame.FrameMetadata;
 import io.facerec.model.gallery.FloatMatrix;
 import io.facerec.model.gallery.Gallery;
 import io.facerec.model.gallery.NpyCodec;
@@ -119,7 +120,7 @@ class RecognizerHandlerIntegrationTest {
         env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString());
         env.put("WEBHOOK_COOLDOWN_S", "0");
         env.put("GALLERY_REFRESH_S", "0");
-        env.put("CAMERA_STREAM_URLS", "door=http://192.0.2.7:81/stream");
+        env.put("APP_CAMERA_IDS", "door=clxdoor0app0camera0id01");
         env.putAll(overrides);
         return env;
     }
@@ -245,7 +246,15 @@ class RecognizerHandlerIntegrationTest {
     @Test
     void knownFaceIsRecordedAndAnnouncedWithAVerifiedSignature() throws Exception {
         String key = frameKey("door");
-        Map<String, Object> out = put(handler, key, photo("face_recognition/images/barack_obama/obama2.jpg"));
+        // as the forwarder puts it: the stream URL in the metadata, credentials removed
+        FrameKey fk = FrameKey.parse(key).orElseThrow();
+        Map<String, String> meta = new FrameMetadata("door", fk.captureTime(), fk.sequence(), "test",
+                "http://192.0.2.7:81/stream").toMap();
+        byte[] frame = photo("face_recognition/images/barack_obama/obama2.jpg");
+        var w = s3.putObject(b -> b.bucket(BUCKET).key(key).contentType("image/jpeg").metadata(meta),
+                RequestBody.fromBytes(frame));
+        Map<String, Object> out = handler.handleRequest(created(BUCKET, key, frame.length, w.eTag().replace("\"", ""),
+                S3VersionIds.newVersionId()), null);
         assertEquals(1, out.get("frames"), out.toString());
 
         Map<String, AttributeValue> item = frames("door").stream()
@@ -268,10 +277,16 @@ class RecognizerHandlerIntegrationTest {
         assertFalse(delivery.get("signature").asText().contains(byToken.substring(3)), "signed with a key of its own");
         JsonNode body = delivery.get("body");
         assertEquals("barack_obama", body.at("/result/name").asText());
-        assertEquals("door", body.get("camera_id").asText());
-        assertEquals("http://192.0.2.7:81/stream", body.get("camera_stream_url").asText());
-        assertTrue(body.at("/result/confidence").asDouble() >= 0.5);
-        assertEquals(1 - body.at("/result/confidence").asDouble(), body.at("/result/distance").asDouble(), 1e-3);
+        assertEquals("clxdoor0app0camera0id01", body.get("camera_id").asText(), "APP_CAMERA_IDS maps door to the app's id");
+        assertEquals("http://192.0.2.7:81/stream", body.get("camera_stream_url").asText(), "from the frame's metadata");
+        assertEquals("http://192.0.2.7:81/stream", item.get("streamUrl").s());
+        // the old app's numbers, from the similarity recorded (cosine here: distance is 1 - cosine)
+        double similarity = Double.parseDouble(item.get("faces").l().get(0).m().get("similarity").n());
+        assertTrue(similarity >= 0.5);
+        assertEquals(new java.math.BigDecimal(similarity).setScale(2, java.math.RoundingMode.HALF_EVEN).doubleValue(),
+                body.at("/result/confidence").asDouble(), 0.0);
+        assertEquals(new java.math.BigDecimal(1 - similarity).setScale(3, java.math.RoundingMode.HALF_EVEN).doubleValue(),
+                body.at("/result/distance").asDouble(), 0.0);
         JsonNode box = body.at("/result/box");
         assertTrue(box.get("bottom").asInt() > box.get("top").asInt() && box.get("right").asInt() > box.get("left").asInt());
         assertEquals(body.get("timestamp").asText(), body.at("/result/timestamp").asText());
@@ -746,13 +761,16 @@ class RecognizerHandlerIntegrationTest {
     }
 
     @Test
-    void dlibGalleryOfTheWrongDimensionIsNamedAsSuch() throws Exception {
+    void a128WideGalleryWithoutSidecarIsMatchedWithTheDlibModel() throws Exception {
         s3.putObject(b -> b.bucket(BUCKET).key("dlib-gallery/encodings.npy"),
                 RequestBody.fromBytes(NpyCodec.write(new FloatMatrix(1, 128, new float[128]))));
         s3.putObject(b -> b.bucket(BUCKET).key("dlib-gallery/labels.json"), RequestBody.fromString("[\"ana\"]"));
         RecognizerHandler h = handler(Map.of("GALLERY_PREFIX", "dlib-gallery/"));
         put(h, frameKey("dlib"), photo("face_recognition/images/joe_biden/biden.jpg"));
-        assertTrue(frames("dlib").get(0).get("galleryProblem").s().contains("128-number vectors"));
+        Map<String, AttributeValue> item = frames("dlib").get(0);
+        assertFalse(item.containsKey("galleryProblem"), item.toString());
+        assertEquals("dlib-resnet-v1/face-api-1.7.15", item.get("modelId").s(), "the old app's gallery: dlib vectors");
+        assertEquals(java.util.Collections.singletonList("unknown"), labels(item), "a zero row is nobody's face");
     }
 
     @Test

@@ -76,7 +76,7 @@ class SnapStartHooksTest {
     static GalleryCache gallery() {
         RecognizerConfig config = RecognizerConfig.from(Map.of("RESULTS_TABLE", "t", "GALLERY_BUCKET", "hooks-test",
                 "GALLERY_REFRESH_S", "86400"));
-        return new GalleryCache(new S3GallerySource(s3, "hooks-test", "gallery/", 1 << 28), "m", 512, config, Clock.systemUTC());
+        return new GalleryCache(new S3GallerySource(s3, "hooks-test", "gallery/", 1 << 28), config, Clock.systemUTC());
     }
 
     /** Secrets Manager as a seam: counts reads, and can rotate or fail. */

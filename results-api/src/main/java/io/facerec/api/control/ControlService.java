@@ -80,7 +80,9 @@ public final class ControlService {
         url.ifPresent(ControlService::checkStreamUrl);
         threshold.ifPresent(t -> {
             if (t < 0 || t > 1) {
-                throw ApiError.badRequest("threshold must be a number between 0 and 1 (cosine similarity; higher is stricter)");
+                throw ApiError.badRequest("threshold must be a number between 0 and 1, in the gallery's metric: a "
+                        + "Euclidean distance for a dlib gallery (the old app's 0.6; lower is stricter), a cosine "
+                        + "similarity otherwise (higher is stricter)");
             }
         });
         camera.ifPresent(c -> {

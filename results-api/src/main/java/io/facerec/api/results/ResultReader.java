@@ -110,8 +110,7 @@ public final class ResultReader {
                     .scanIndexForward(false).limit(limit));
             for (Map<String, AttributeValue> item : r.items()) {
                 String t = string(item, "captureTime");
-                out.add(new Face(t, new WebhookPayload.Result(t, label, round(numberD(item, "similarity")),
-                        round(1 - numberD(item, "similarity")), box(item.get("box")))));
+                out.add(new Face(t, WebhookPayload.Result.of(t, label, numberD(item, "similarity"), box(item.get("box")))));
             }
         }
         out.sort(Comparator.comparing(Face::captureTime).reversed());
@@ -131,8 +130,7 @@ public final class ResultReader {
             String label = m.get("label") == null ? null : m.get("label").s();
             double similarity = numberD(m, "similarity");
             String name = known && label != null ? label : WebhookPayload.UNKNOWN_NAME;
-            faces.add(new Face(t, new WebhookPayload.Result(t, name, round(similarity), round(1 - similarity),
-                    box(m.get("box")))));
+            faces.add(new Face(t, WebhookPayload.Result.of(t, name, similarity, box(m.get("box")))));
         }
         return faces;
     }
@@ -159,11 +157,6 @@ public final class ResultReader {
     private static String string(Map<String, AttributeValue> item, String name) {
         AttributeValue v = item.get(name);
         return v == null || v.s() == null ? "" : v.s();
-    }
-
-    /** confidence and distance as the webhook reports them (4 decimals). */
-    static double round(double v) {
-        return Math.round(v * 10000) / 10000.0;
     }
 
     private static AttributeValue s(String v) {
