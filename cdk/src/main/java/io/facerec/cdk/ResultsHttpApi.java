@@ -1,5 +1,7 @@
 package io.facerec.cdk;
 
+import io.facerec.model.match.Metric;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -81,7 +83,7 @@ public final class ResultsHttpApi extends Construct {
         env.put("RESULTS_TABLE", table.getTableName());
         env.put("GALLERY_BUCKET", bucket.getBucketName());
         env.put("API_KEY_SECRET_ARN", key.getSecretArn());
-        env.put("THRESHOLD", Double.toString(sp.threshold().orElse(0.5)));
+        env.put("THRESHOLD", Double.toString(sp.threshold().orElse(Metric.COSINE.defaultThreshold())));
         env.put("RESULTS_LOOKBACK_DAYS", Integer.toString(Math.max(1, sp.resultTtlDays())));
         env.put("LOG_LEVEL", "INFO");
         // a short-lived request handler: the C1 compiler alone starts faster

@@ -1,5 +1,7 @@
 package io.facerec.api.config;
 
+import io.facerec.model.match.Metric;
+
 import io.facerec.model.config.SettingsReader;
 import java.net.URI;
 import java.time.Duration;
@@ -64,7 +66,7 @@ public record ApiConfig(
             }
         });
         int refresh = r.integer("API_KEY_REFRESH_S", 300, 0, 86_400);
-        double threshold = r.decimal("THRESHOLD", 0.5, 0, 1);
+        double threshold = r.decimal("THRESHOLD", Metric.COSINE.defaultThreshold(), 0, 1);
         String stream = r.string("STREAM_URL", "");
         int maxLimit = r.integer("MAX_LIMIT", 500, 1, 10_000);
         int lookback = r.integer("RESULTS_LOOKBACK_DAYS", 30, 1, 3650);

@@ -8,13 +8,28 @@ import java.util.Locale;
  * Python face_recognition's {@code face_distance}): lower is closer, known at or below it.
  */
 public enum Metric {
-    COSINE("cosine"),
-    EUCLIDEAN("euclidean");
+    /**
+     * The default model's: 0.39 is the lowest threshold at two decimals whose FAR on the shared photos'
+     * different-person pairs is at most 0.1% (README, "Matching and the threshold").
+     */
+    COSINE("cosine", 0.39),
+    /** dlib's vectors: face_recognition's own default tolerance. */
+    EUCLIDEAN("euclidean", 0.6);
 
     private final String id;
+    private final double defaultThreshold;
 
-    Metric(String id) {
+    Metric(String id, double defaultThreshold) {
         this.id = id;
+        this.defaultThreshold = defaultThreshold;
+    }
+
+    /**
+     * The threshold used when neither the deployment nor the gallery sets one. Each metric has one model
+     * here, so this is also that model's default; the recognizer and the results API both read it.
+     */
+    public double defaultThreshold() {
+        return defaultThreshold;
     }
 
     /** The name gallery.json uses. */
