@@ -86,15 +86,17 @@ class LocalStackEndToEndTest {
                         "the simulated camera's URL, carried by the frame: " + d);
             }
 
-            // DynamoDB: the frames with faces are named; the frame without a face has none and sent nothing
-            var items = stack.dynamoDb().query(b -> b.tableName(LocalStack.TABLE).keyConditionExpression("pk = :p")
-                    .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(ResultKeys.cameraPk(LocalStack.CAMERA))))).items();
-            // each frame is known by its bytes (the forwarder uploads them unchanged): its labels are that photo's
+            // DynamoDB: the frames with faces are named; the frame without a face has none and sent nothing.
+            // Each frame is known by its bytes (the forwarder uploads them unchanged): its labels are that photo's
             Map<String, List<String>> expected = Map.of(
                     HexFormat.of().formatHex(sha256(Files.readAllBytes(frames.resolve("1.jpg")))), List.of("barack_obama"),
                     HexFormat.of().formatHex(sha256(Files.readAllBytes(frames.resolve("2.jpg")))), List.of("unknown"),
                     HexFormat.of().formatHex(sha256(noFace)), List.of(),
                     HexFormat.of().formatHex(sha256(Files.readAllBytes(frames.resolve("4.jpg")))), List.of("joe_biden"));
+            // frames are processed concurrently: the deliveries above can come before the last photo's item
+            await("an item for every photo of the camera", 60_000, () -> photosRecorded(stack).containsAll(expected.keySet()));
+            var items = stack.dynamoDb().query(b -> b.tableName(LocalStack.TABLE).keyConditionExpression("pk = :p")
+                    .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(ResultKeys.cameraPk(LocalStack.CAMERA))))).items();
             Set<String> seen = new java.util.HashSet<>();
             for (var it : items) {
                 byte[] body = s3.getObjectAsBytes(b -> b.bucket(LocalStack.BUCKET).key(it.get("s3Key").s())).asByteArray();
@@ -122,6 +124,16 @@ class LocalStackEndToEndTest {
                     "a named face on the page");
             assertTrue(Files.size(shot) > 10_000, "screenshot kept at " + shot);
         }
+    }
+
+    /** The SHA-256 of each frame the camera's items record. */
+    static Set<String> photosRecorded(LocalStack stack) {
+        Set<String> out = new java.util.HashSet<>();
+        stack.dynamoDb().query(b -> b.tableName(LocalStack.TABLE).keyConditionExpression("pk = :p")
+                .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(ResultKeys.cameraPk(LocalStack.CAMERA)))))
+                .items().forEach(it -> out.add(HexFormat.of().formatHex(sha256(stack.s3().getObjectAsBytes(
+                        b -> b.bucket(LocalStack.BUCKET).key(it.get("s3Key").s())).asByteArray()))));
+        return out;
     }
 
     static byte[] sha256(byte[] b) {
