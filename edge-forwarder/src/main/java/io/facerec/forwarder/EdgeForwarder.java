@@ -36,6 +36,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -217,7 +218,10 @@ public final class EdgeForwarder implements AutoCloseable {
         var b = S3Client.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(c.region()))
                 .credentialsProvider(credentials(c.aws()))
                 .overrideConfiguration(o -> o.apiCallTimeout(c.s3CallTimeout()).apiCallAttemptTimeout(c.s3AttemptTimeout()));
-        c.s3Endpoint().ifPresent(e -> b.endpointOverride(e).forcePathStyle(true));
+        // an S3-compatible server (an endpoint set) gets whole-body signing: S3Proxy answers some aws-chunked
+        // (streaming-signed) PUTs before the client has written the last chunk, which fails ~8% of them
+        c.s3Endpoint().ifPresent(e -> b.endpointOverride(e).forcePathStyle(true)
+                .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build()));
         return b.build();
     }
 
