@@ -26,7 +26,7 @@ public final class FaceModels implements AutoCloseable {
     public static final String EMBEDDING_MODEL_ID = MODEL_SET + "/fr_feature";
     public static final int EMBEDDING_DIM = 512;
     /** Cosine similarity at which a face is taken as its best gallery label (see {@link Metric#COSINE}). */
-    public static final double DEFAULT_THRESHOLD = Metric.COSINE.defaultThreshold();
+    public static final double DEFAULT_THRESHOLD = Metric.COSINE_DEFAULT_THRESHOLD;
     static final String CLASSPATH_DIR = "models/" + MODEL_SET + "/";
 
     /** The npm package the dlib ResNet weights come from. */
@@ -35,7 +35,7 @@ public final class FaceModels implements AutoCloseable {
     public static final String DLIB_MODEL_ID = "dlib-resnet-v1/" + DLIB_MODEL_SET;
     public static final int DLIB_DIM = 128;
     /** Euclidean distance at or below which a face is its best gallery label, as face_recognition's default. */
-    public static final double DLIB_THRESHOLD = Metric.EUCLIDEAN.defaultThreshold();
+    public static final double DLIB_THRESHOLD = Metric.EUCLIDEAN_DEFAULT_THRESHOLD;
     static final String DLIB_FILE = "dlib_resnet_v1.onnx";
     static final String DLIB_CLASSPATH_DIR = "models/" + DLIB_MODEL_SET + "/";
 

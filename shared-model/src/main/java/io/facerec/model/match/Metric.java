@@ -12,9 +12,14 @@ public enum Metric {
      * The default model's: 0.39 is the lowest threshold at two decimals whose FAR on the shared photos'
      * different-person pairs is at most 0.1% (README, "Matching and the threshold").
      */
-    COSINE("cosine", 0.39),
+    COSINE("cosine", Metric.COSINE_DEFAULT_THRESHOLD),
     /** dlib's vectors: face_recognition's own default tolerance. */
-    EUCLIDEAN("euclidean", 0.6);
+    EUCLIDEAN("euclidean", Metric.EUCLIDEAN_DEFAULT_THRESHOLD);
+
+    /** {@link #COSINE}'s default, a constant so that annotations and other constants can name it. */
+    public static final double COSINE_DEFAULT_THRESHOLD = 0.39;
+    /** {@link #EUCLIDEAN}'s default (face_recognition's tolerance). */
+    public static final double EUCLIDEAN_DEFAULT_THRESHOLD = 0.6;
 
     private final String id;
     private final double defaultThreshold;
