@@ -114,6 +114,11 @@ class AppReceiverContractIntegrationTest {
         env.put("WEBHOOK_ALLOW_HTTP", "true");
         env.put("WEBHOOK_COOLDOWN_S", "0");
         env.put("WEBHOOK_MAX_ATTEMPTS", "1");
+        // each frame decides its person-track at once (one known face names it, none makes it unknown): what a
+        // delivery says is under test here, not when a track is decided (TracksIntegrationTest has that)
+        env.put("TRACK_NAME_FACES", "1");
+        env.put("TRACK_MIN_MARGIN", "0");
+        env.put("TRACK_UNKNOWN_AFTER_S", "0");
         env.put("AWS_ENDPOINT_URL_S3", s3Server.endpoint().toString());
         env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString());
         env.putAll(overrides);
@@ -127,7 +132,8 @@ class AppReceiverContractIntegrationTest {
     /** A frame as the forwarder uploads it: key, camera, time and the camera's stream URL in its metadata. */
     static Map<String, AttributeValue> upload(RecognizerHandler h, String camera, String streamUrl, Path photo)
             throws Exception {
-        FrameKey k = new FrameKey(camera, 1_795_000_000_000L + seq.incrementAndGet() * 1000, seq.get());
+        // a minute apart: no frame joins the track of another test's frame
+        FrameKey k = new FrameKey(camera, 1_795_000_000_000L + seq.incrementAndGet() * 60_000, seq.get());
         byte[] body = Files.readAllBytes(photo);
         Map<String, String> meta = new FrameMetadata(camera, k.captureTime(), k.sequence(), "test", streamUrl).toMap();
         var put = s3.putObject(b -> b.bucket(BUCKET).key(k.toKey()).contentType(FrameMetadata.CONTENT_TYPE).metadata(meta),

@@ -122,6 +122,8 @@ class TracksIntegrationTest {
         env.put("WEBHOOK_SIGNING_KEY", SIGNING_KEY);
         env.put("WEBHOOK_ALLOW_HTTP", "true");
         env.put("WEBHOOK_COOLDOWN_S", "0");
+        // the app's ids named after the forwarder's cameras, so that each delivery says which camera it is of
+        env.put("APP_CAMERA_IDS", "wide=wide,stranger=stranger,shuffled=shuffled,cost=cost,porch=porch,gate=gate");
         env.put("AWS_ENDPOINT_URL_S3", s3Server.endpoint().toString());
         env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString());
         env.putAll(overrides);
