@@ -269,9 +269,11 @@ public final class LocalPage implements AutoCloseable {
                         counts.merge(m.get("name").s(), 1, Integer::sum);
                     }
                     if (latest.size() < 15 && !"COOLDOWN".equals(state)) {
-                        var face = it.get("faces").l().get(Integer.parseInt(m.get("face").s())).m();
+                        // a track's announcement carries its own face (it may be of an earlier frame)
+                        String similarity = m.containsKey("track") ? m.get("track").m().get("similarity").n()
+                                : it.get("faces").l().get(Integer.parseInt(m.get("face").s())).m().get("similarity").n();
                         latest.addObject().put("name", m.get("name").s()).put("camera", it.get("cameraId").s())
-                                .put("confidence", Double.parseDouble(face.get("similarity").n()))
+                                .put("confidence", Double.parseDouble(similarity))
                                 .put("status", state + " " + m.get("detail").s()).put("at", it.get("captureTime").s());
                     }
                 }
