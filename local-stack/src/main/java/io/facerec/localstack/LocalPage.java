@@ -164,7 +164,9 @@ public final class LocalPage implements AutoCloseable {
                 counts.merge(name, 1, Integer::sum);
             }
             if (latest.size() < 15) {
-                latest.addObject().put("name", name).put("camera", d.at("/body/camera_id").asText())
+                // camera_id is null unless APP_CAMERA_IDS maps the camera: then the stream URL names it
+                JsonNode camera = d.at("/body/camera_id").isTextual() ? d.at("/body/camera_id") : d.at("/body/camera_stream_url");
+                latest.addObject().put("name", name).put("camera", camera.isTextual() ? camera.asText() : "")
                         .put("confidence", d.at("/body/result/confidence").asDouble())
                         .put("verified", d.get("verified").asBoolean()).put("status", d.get("status").asInt())
                         .put("at", d.get("receivedAt").asText());
