@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.facerec.loopback.AppWebhookReceiver;
-import io.facerec.loopback.Dynalite;
-import io.facerec.loopback.ResultTableSchema;
-import io.facerec.loopback.S3Server;
 import io.facerec.loopback.S3VersionIds;
 import io.facerec.loopback.sdkcalls.ProductRole;
 import io.facerec.loopback.sdkcalls.SdkCallRecorder;
@@ -18,6 +15,7 @@ import io.facerec.model.result.ResultKeys;
 import io.facerec.recognizer.config.RecognizerConfig;
 import io.facerec.recognizer.engine.EngineConfig;
 import io.facerec.recognizer.engine.FaceEngine;
+import io.facerec.recognizer.testing.LoopbackAws;
 import io.facerec.recognizer.testing.SeedGallery;
 import io.facerec.recognizer.testing.TestData;
 import java.nio.file.Files;
@@ -50,8 +48,7 @@ class AppReceiverContractIntegrationTest {
     static final String SIGNING_KEY = "whsec_" + java.util.Base64.getEncoder().encodeToString(
             "app contract test signing key 32".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     static final String DOOR_URL = "http://192.168.1.50:81/stream";
-    static S3Server s3Server;
-    static Dynalite dynalite;
+    static LoopbackAws aws;
     static AppWebhookReceiver app;
     static S3Client s3;
     static DynamoDbClient ddb;
@@ -60,12 +57,9 @@ class AppReceiverContractIntegrationTest {
     @BeforeAll
     static void start() throws Exception {
         TestData.dir();
-        s3Server = new S3Server(null);
-        s3 = s3Server.client();
-        s3.createBucket(b -> b.bucket(BUCKET));
-        dynalite = Dynalite.start();
-        ddb = dynalite.client();
-        ResultTableSchema.ensure(ddb, TABLE);
+        aws = LoopbackAws.start(BUCKET, TABLE);
+        s3 = aws.s3();
+        ddb = aws.ddb();
         app = AppWebhookReceiver.start(TOKEN);
         // the old app's gallery, labelled as that app's users label: a full name, a DNI, a folder name
         Map<String, List<Path>> people = new LinkedHashMap<>();
@@ -81,11 +75,7 @@ class AppReceiverContractIntegrationTest {
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {app, dynalite, s3Server}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        LoopbackAws.closeAll(app, aws);
     }
 
     @BeforeEach
@@ -119,12 +109,11 @@ class AppReceiverContractIntegrationTest {
         env.put("TRACK_NAME_FACES", "1");
         env.put("TRACK_MIN_MARGIN", "0");
         env.put("TRACK_UNKNOWN_AFTER_S", "0");
-        env.put("AWS_ENDPOINT_URL_S3", s3Server.endpoint().toString());
-        env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString());
+        aws.endpoints(env);
         env.putAll(overrides);
         var calls = SdkCallRecorder.forTest(ProductRole.RECOGNIZER, AppReceiverContractIntegrationTest.class, env);
-        return new RecognizerHandler(Recognizer.create(RecognizerConfig.from(env), s3Server.client(calls),
-                dynalite.client(calls), arn -> {
+        return new RecognizerHandler(Recognizer.create(RecognizerConfig.from(env), aws.s3Server().client(calls),
+                aws.dynalite().client(calls), arn -> {
                     throw new AssertionError("no Secrets Manager here");
                 }, Clock.systemUTC()));
     }

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.facerec.loopback.Dynalite;
-import io.facerec.loopback.ResultTableSchema;
-import io.facerec.loopback.S3Server;
 import io.facerec.loopback.WebhookReceiver;
 import io.facerec.loopback.sdkcalls.ProductRole;
 import io.facerec.loopback.sdkcalls.SdkCallRecorder;
@@ -22,6 +19,7 @@ import io.facerec.recognizer.config.RecognizerConfig;
 import io.facerec.recognizer.engine.EngineConfig;
 import io.facerec.recognizer.engine.FaceEngine;
 import io.facerec.recognizer.gallery.S3GallerySource;
+import io.facerec.recognizer.testing.LoopbackAws;
 import io.facerec.recognizer.testing.SeedGallery;
 import io.facerec.recognizer.testing.TestData;
 import java.nio.charset.StandardCharsets;
@@ -53,8 +51,7 @@ class DlibGalleryIntegrationTest {
     static final String SECRET = "dlib-test-bearer-token";
     static final String SIGNING_KEY = "whsec_" + java.util.Base64.getEncoder().encodeToString(
             "a dlib test signing key 32 bytes".getBytes(StandardCharsets.US_ASCII));
-    static S3Server s3Server;
-    static Dynalite dynalite;
+    static LoopbackAws aws;
     static WebhookReceiver receiver;
     static S3Client s3;
     static DynamoDbClient ddb;
@@ -64,24 +61,16 @@ class DlibGalleryIntegrationTest {
     @BeforeAll
     static void start() throws Exception {
         TestData.dir();
-        s3Server = new S3Server(null);
-        s3 = s3Server.client();
-        s3.createBucket(b -> b.bucket(BUCKET));
-        dynalite = Dynalite.start();
-        ddb = dynalite.client();
-        ResultTableSchema.ensure(ddb, TABLE);
-        ResultTableSchema.ensure(ddb, TABLE + "-control");
+        aws = LoopbackAws.start(BUCKET, TABLE, TABLE + "-control");
+        s3 = aws.s3();
+        ddb = aws.ddb();
         receiver = WebhookReceiver.start(SECRET, SIGNING_KEY);
         engine = FaceEngine.load(EngineConfig.defaults(), null);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {engine, receiver, dynalite, s3Server}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        LoopbackAws.closeAll(engine, receiver, aws);
     }
 
     static Map<String, String> env(Map<String, String> overrides) {
@@ -92,8 +81,7 @@ class DlibGalleryIntegrationTest {
         env.put("FACIAL_RECOGNITION_WEBHOOK_SECRET", SECRET);
         env.put("WEBHOOK_SIGNING_KEY", SIGNING_KEY);
         env.put("WEBHOOK_ALLOW_HTTP", "true");
-        env.put("AWS_ENDPOINT_URL_S3", s3Server.endpoint().toString());
-        env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString());
+        aws.endpoints(env);
         env.put("WEBHOOK_COOLDOWN_S", "0");
         env.put("GALLERY_REFRESH_S", "0");
         env.put("CONTROL_REFRESH_S", "0");
@@ -104,8 +92,8 @@ class DlibGalleryIntegrationTest {
     static RecognizerHandler handler(Map<String, String> overrides) {
         Map<String, String> env = env(overrides);
         var calls = SdkCallRecorder.forTest(ProductRole.RECOGNIZER, DlibGalleryIntegrationTest.class, env);
-        return new RecognizerHandler(Recognizer.create(RecognizerConfig.from(env), s3Server.client(calls),
-                dynalite.client(calls), arn -> {
+        return new RecognizerHandler(Recognizer.create(RecognizerConfig.from(env), aws.s3Server().client(calls),
+                aws.dynalite().client(calls), arn -> {
                     throw new AssertionError("no Secrets Manager here");
                 }, Clock.systemUTC()));
     }

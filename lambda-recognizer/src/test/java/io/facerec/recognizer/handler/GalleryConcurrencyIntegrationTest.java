@@ -8,9 +8,6 @@ import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
-import io.facerec.loopback.Dynalite;
-import io.facerec.loopback.ResultTableSchema;
-import io.facerec.loopback.S3Server;
 import io.facerec.loopback.sdkcalls.ProductRole;
 import io.facerec.loopback.sdkcalls.SdkCallRecorder;
 import io.facerec.model.gallery.Gallery;
@@ -21,6 +18,7 @@ import io.facerec.recognizer.engine.FaceEngine;
 import io.facerec.recognizer.engine.FrameAnalysis;
 import io.facerec.recognizer.gallery.S3GallerySource;
 import io.facerec.recognizer.testing.HookedS3;
+import io.facerec.recognizer.testing.LoopbackAws;
 import io.facerec.recognizer.testing.MutableClock;
 import io.facerec.recognizer.testing.TestData;
 import java.nio.file.Files;
@@ -57,8 +55,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 class GalleryConcurrencyIntegrationTest {
     static final String BUCKET = "gallery-concurrency";
     static final String TABLE = "gallery-concurrency-results";
-    static S3Server s3Server;
-    static Dynalite dynalite;
+    static LoopbackAws aws;
     static S3Client s3;
     static DynamoDbClient ddb;
     static FaceEngine reference; // what each photo's row must hold
@@ -66,22 +63,15 @@ class GalleryConcurrencyIntegrationTest {
     @BeforeAll
     static void start() throws Exception {
         TestData.dir();
-        s3Server = new S3Server(null);
-        s3 = s3Server.client();
-        s3.createBucket(b -> b.bucket(BUCKET));
-        dynalite = Dynalite.start();
-        ddb = dynalite.client();
-        ResultTableSchema.ensure(ddb, TABLE);
+        aws = LoopbackAws.start(BUCKET, TABLE);
+        s3 = aws.s3();
+        ddb = aws.ddb();
         reference = FaceEngine.load(config("gallery/").engine(), null);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {reference, dynalite, s3Server}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        LoopbackAws.closeAll(reference, aws);
     }
 
     static RecognizerConfig config(String prefix) {
@@ -94,8 +84,7 @@ class GalleryConcurrencyIntegrationTest {
         env.put("GALLERY_BUCKET", BUCKET);
         env.put("GALLERY_PREFIX", prefix);
         env.put("GALLERY_REFRESH_S", "0");
-        env.put("AWS_ENDPOINT_URL_S3", s3Server.endpoint().toString());
-        env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString());
+        aws.endpoints(env);
         return env;
     }
 
@@ -106,12 +95,12 @@ class GalleryConcurrencyIntegrationTest {
 
     /** A product client of the S3 server: what a container's S3Client is. */
     static S3Client productS3(String prefix) {
-        return s3Server.client(recorder(prefix));
+        return aws.s3Server().client(recorder(prefix));
     }
 
     /** One Lambda container: its own clients' view of S3 (hooked), engine and caches. */
     static RecognizerHandler container(String prefix, S3Client client, Clock clock) {
-        return new RecognizerHandler(Recognizer.create(config(prefix), client, dynalite.client(recorder(prefix)), arn -> {
+        return new RecognizerHandler(Recognizer.create(config(prefix), client, aws.dynalite().client(recorder(prefix)), arn -> {
             throw new AssertionError("no secret in this test");
         }, clock));
     }

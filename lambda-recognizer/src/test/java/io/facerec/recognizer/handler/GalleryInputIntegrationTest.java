@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.S3Event;
-import io.facerec.loopback.Dynalite;
-import io.facerec.loopback.ResultTableSchema;
-import io.facerec.loopback.S3Server;
 import io.facerec.loopback.sdkcalls.ProductRole;
 import io.facerec.loopback.sdkcalls.SdkCallRecorder;
 import io.facerec.model.frame.FrameKey;
@@ -18,6 +15,7 @@ import io.facerec.recognizer.config.RecognizerConfig;
 import io.facerec.recognizer.engine.FaceEngine;
 import io.facerec.recognizer.gallery.S3GallerySource;
 import io.facerec.recognizer.testing.HookedS3;
+import io.facerec.recognizer.testing.LoopbackAws;
 import io.facerec.recognizer.testing.TestData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,8 +39,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 class GalleryInputIntegrationTest {
     static final String BUCKET = "gallery-input";
     static final String TABLE = "gallery-input-results";
-    static S3Server s3Server;
-    static Dynalite dynalite;
+    static LoopbackAws aws;
     static S3Client s3;
     static DynamoDbClient ddb;
     static final AtomicLong seq = new AtomicLong();
@@ -50,21 +47,14 @@ class GalleryInputIntegrationTest {
     @BeforeAll
     static void start() throws Exception {
         TestData.dir();
-        s3Server = new S3Server(null);
-        s3 = s3Server.client();
-        s3.createBucket(b -> b.bucket(BUCKET));
-        dynalite = Dynalite.start();
-        ddb = dynalite.client();
-        ResultTableSchema.ensure(ddb, TABLE);
+        aws = LoopbackAws.start(BUCKET, TABLE);
+        s3 = aws.s3();
+        ddb = aws.ddb();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {dynalite, s3Server}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        LoopbackAws.closeAll(aws);
     }
 
     static RecognizerConfig config(Map<String, String> overrides) {
@@ -76,8 +66,7 @@ class GalleryInputIntegrationTest {
         env.put("RESULTS_TABLE", TABLE);
         env.put("GALLERY_BUCKET", BUCKET);
         env.put("GALLERY_REFRESH_S", "0");
-        env.put("AWS_ENDPOINT_URL_S3", s3Server.endpoint().toString());
-        env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString());
+        aws.endpoints(env);
         env.putAll(overrides);
         return env;
     }
@@ -88,11 +77,11 @@ class GalleryInputIntegrationTest {
     }
 
     static RecognizerHandler handler(Map<String, String> overrides) {
-        return handler(overrides, s3Server.client(recorder(overrides)));
+        return handler(overrides, aws.s3Server().client(recorder(overrides)));
     }
 
     static RecognizerHandler handler(Map<String, String> overrides, S3Client client) {
-        return new RecognizerHandler(Recognizer.create(config(overrides), client, dynalite.client(recorder(overrides)), arn -> {
+        return new RecognizerHandler(Recognizer.create(config(overrides), client, aws.dynalite().client(recorder(overrides)), arn -> {
             throw new AssertionError("no secret in this test");
         }, Clock.systemUTC()));
     }
@@ -174,7 +163,7 @@ class GalleryInputIntegrationTest {
         // the photo is replaced by a far larger one between the folder listing and the fetch
         boolean[] swapped = {false};
         RecognizerHandler h = handler(Map.of("GALLERY_PREFIX", "gallery-cap/", "MAX_FRAME_BYTES", "200000"),
-                HookedS3.wrap(s3Server.client(recorder(Map.of("GALLERY_PREFIX", "gallery-cap/", "MAX_FRAME_BYTES", "200000"))),
+                HookedS3.wrap(aws.s3Server().client(recorder(Map.of("GALLERY_PREFIX", "gallery-cap/", "MAX_FRAME_BYTES", "200000"))),
                         (op, req) -> {
                     if (op.startsWith("getObject") && key.equals(HookedS3.key(req)) && !swapped[0]) {
                         swapped[0] = true;

@@ -15,10 +15,9 @@ import io.facerec.model.gallery.Gallery;
 import io.facerec.model.gallery.NpyCodec;
 import io.facerec.model.result.ResultKeys;
 import io.facerec.recognizer.config.RecognizerConfig;
-import io.facerec.loopback.ResultTableSchema;
-import io.facerec.loopback.Dynalite;
 import io.facerec.loopback.S3Server;
 import io.facerec.loopback.S3VersionIds;
+import io.facerec.recognizer.testing.LoopbackAws;
 import io.facerec.recognizer.testing.TestData;
 import io.facerec.loopback.WebhookReceiver;
 import io.facerec.loopback.sdkcalls.ProductRole;
@@ -67,8 +66,7 @@ class RecognizerHandlerIntegrationTest {
     /** The Standard Webhooks signing key, a secret of its own. */
     static final String SIGNING_KEY = "whsec_" + java.util.Base64.getEncoder().encodeToString(
             "a test signing key of 32 bytes!!".getBytes(StandardCharsets.US_ASCII));
-    static S3Server s3Server;
-    static Dynalite dynalite;
+    static LoopbackAws aws;
     static WebhookReceiver receiver;
     static S3Client s3;
     static DynamoDbClient ddb;
@@ -79,12 +77,9 @@ class RecognizerHandlerIntegrationTest {
     @BeforeAll
     static void start() throws Exception {
         TestData.dir();
-        s3Server = new S3Server(null);
-        s3 = s3Server.client();
-        s3.createBucket(b -> b.bucket(BUCKET));
-        dynalite = Dynalite.start();
-        ddb = dynalite.client();
-        ResultTableSchema.ensure(ddb, TABLE);
+        aws = LoopbackAws.start(BUCKET, TABLE);
+        s3 = aws.s3();
+        ddb = aws.ddb();
         receiver = WebhookReceiver.start(SECRET, SIGNING_KEY);
         recognizer = recognizer(Map.of());
         handler = new RecognizerHandler(recognizer);
@@ -96,11 +91,7 @@ class RecognizerHandlerIntegrationTest {
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {receiver, dynalite, s3Server}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        LoopbackAws.closeAll(receiver, aws);
     }
 
     @BeforeEach
@@ -116,8 +107,7 @@ class RecognizerHandlerIntegrationTest {
         env.put("FACIAL_RECOGNITION_WEBHOOK_SECRET", SECRET);
         env.put("WEBHOOK_SIGNING_KEY", SIGNING_KEY);
         env.put("WEBHOOK_ALLOW_HTTP", "true"); // the receiver listens on loopback
-        env.put("AWS_ENDPOINT_URL_S3", s3Server.endpoint().toString());
-        env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString());
+        aws.endpoints(env);
         env.put("WEBHOOK_COOLDOWN_S", "0");
         env.put("GALLERY_REFRESH_S", "0");
         env.put("APP_CAMERA_IDS", "door=clxdoor0app0camera0id01");
@@ -133,7 +123,7 @@ class RecognizerHandlerIntegrationTest {
         RecognizerConfig config = RecognizerConfig.from(env(overrides));
         // the product's own clients, recorded for the IAM contract; s3 and ddb stay the test's
         var calls = SdkCallRecorder.forTest(ProductRole.RECOGNIZER, RecognizerHandlerIntegrationTest.class, env(overrides));
-        return Recognizer.create(config, s3Server.client(calls), dynalite.client(calls), arn -> {
+        return Recognizer.create(config, aws.s3Server().client(calls), aws.dynalite().client(calls), arn -> {
             throw new AssertionError("no Secrets Manager in this test");
         }, Clock.systemUTC());
     }
@@ -353,7 +343,7 @@ class RecognizerHandlerIntegrationTest {
     void frameIsReadByKeyWithTheEventsETagAsIfMatchAndNoVersion() throws Exception {
         // a versionId on GetObject needs s3:GetObjectVersion, which the recognizer is not granted
         List<GetObjectRequest> gets = new CopyOnWriteArrayList<>();
-        S3Client recording = S3Client.builder().endpointOverride(s3Server.endpoint()).forcePathStyle(true)
+        S3Client recording = S3Client.builder().endpointOverride(aws.s3Server().endpoint()).forcePathStyle(true)
                 .region(Region.US_EAST_1).httpClient(UrlConnectionHttpClient.create())
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(S3Server.ACCESS_KEY, S3Server.SECRET_KEY)))
@@ -615,7 +605,7 @@ class RecognizerHandlerIntegrationTest {
     }
 
     static RecognizerHandler dyingHandler(KillOnce kill, Map<String, String> overrides) {
-        DynamoDbClient dying = DynamoDbClient.builder().endpointOverride(dynalite.endpoint()).region(Region.US_EAST_1)
+        DynamoDbClient dying = DynamoDbClient.builder().endpointOverride(aws.dynalite().endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClient(UrlConnectionHttpClient.create())
                 .overrideConfiguration(o -> o.addExecutionInterceptor(kill)).build();

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.facerec.loopback.Dynalite;
-import io.facerec.loopback.ResultTableSchema;
-import io.facerec.loopback.S3Server;
 import io.facerec.loopback.WebhookReceiver;
 import io.facerec.loopback.sdkcalls.ProductRole;
 import io.facerec.loopback.sdkcalls.SdkCallRecorder;
@@ -18,6 +15,7 @@ import io.facerec.model.gallery.NpyCodec;
 import io.facerec.model.result.ResultKeys;
 import io.facerec.recognizer.config.RecognizerConfig;
 import io.facerec.recognizer.engine.FaceEngine;
+import io.facerec.recognizer.testing.LoopbackAws;
 import io.facerec.recognizer.testing.SharedPhotos;
 import io.facerec.recognizer.testing.TestData;
 import io.facerec.recognizer.testing.VideoLabels;
@@ -73,8 +71,7 @@ class TracksIntegrationTest {
     static final String SIGNING_KEY = RecognizerHandlerIntegrationTest.SIGNING_KEY;
     static final ObjectMapper JSON = new ObjectMapper();
     static final long BASE = 1_795_000_000_000L;
-    static S3Server s3Server;
-    static Dynalite dynalite;
+    static LoopbackAws aws;
     static WebhookReceiver receiver;
     static S3Client s3;
     static DynamoDbClient ddb;
@@ -84,12 +81,9 @@ class TracksIntegrationTest {
     @BeforeAll
     static void start() throws Exception {
         TestData.dir();
-        s3Server = new S3Server(null);
-        s3 = s3Server.client();
-        s3.createBucket(b -> b.bucket(BUCKET));
-        dynalite = Dynalite.start();
-        ddb = dynalite.client();
-        ResultTableSchema.ensure(ddb, TABLE);
+        aws = LoopbackAws.start(BUCKET, TABLE);
+        s3 = aws.s3();
+        ddb = aws.ddb();
         receiver = WebhookReceiver.start(SECRET, SIGNING_KEY);
         video = VideoLabels.read();
         try (FaceEngine e = FaceEngine.load(RecognizerConfig.from(env("g/", Map.of())).engine(), null)) {
@@ -99,11 +93,7 @@ class TracksIntegrationTest {
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {receiver, dynalite, s3Server}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        LoopbackAws.closeAll(receiver, aws);
     }
 
     @BeforeEach
@@ -124,8 +114,7 @@ class TracksIntegrationTest {
         env.put("WEBHOOK_COOLDOWN_S", "0");
         // the app's ids named after the forwarder's cameras, so that each delivery says which camera it is of
         env.put("APP_CAMERA_IDS", "wide=wide,stranger=stranger,shuffled=shuffled,cost=cost,porch=porch,gate=gate");
-        env.put("AWS_ENDPOINT_URL_S3", s3Server.endpoint().toString());
-        env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString());
+        aws.endpoints(env);
         env.putAll(overrides);
         return env;
     }
@@ -134,8 +123,8 @@ class TracksIntegrationTest {
     static RecognizerHandler container(String galleryPrefix, Map<String, String> overrides) {
         Map<String, String> env = env(galleryPrefix, overrides);
         var calls = SdkCallRecorder.forTest(ProductRole.RECOGNIZER, TracksIntegrationTest.class, env);
-        return new RecognizerHandler(Recognizer.create(RecognizerConfig.from(env), s3Server.client(calls),
-                dynalite.client(calls), arn -> {
+        return new RecognizerHandler(Recognizer.create(RecognizerConfig.from(env), aws.s3Server().client(calls),
+                aws.dynalite().client(calls), arn -> {
                     throw new AssertionError("no Secrets Manager in this test");
                 }, Clock.systemUTC()));
     }
@@ -365,8 +354,8 @@ class TracksIntegrationTest {
         Map<String, String> env = env("g-all/", Map.of());
         var recorder = SdkCallRecorder.forTest(ProductRole.RECOGNIZER, TracksIntegrationTest.class, env);
         DynamoCalls counted = new DynamoCalls();
-        RecognizerHandler h = new RecognizerHandler(Recognizer.create(RecognizerConfig.from(env), s3Server.client(recorder),
-                dynalite.client(recorder, counted), arn -> {
+        RecognizerHandler h = new RecognizerHandler(Recognizer.create(RecognizerConfig.from(env), aws.s3Server().client(recorder),
+                aws.dynalite().client(recorder, counted), arn -> {
                     throw new AssertionError("no Secrets Manager in this test");
                 }, Clock.systemUTC()));
         String camera = "cost";

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.facerec.loopback.Dynalite;
-import io.facerec.loopback.ResultTableSchema;
-import io.facerec.loopback.S3Server;
 import io.facerec.loopback.S3VersionIds;
 import io.facerec.loopback.SecretsManagerServer;
 import io.facerec.loopback.WebhookReceiver;
@@ -17,6 +14,7 @@ import io.facerec.loopback.sdkcalls.ProductRole;
 import io.facerec.loopback.sdkcalls.SdkCallRecorder;
 import io.facerec.model.frame.FrameKey;
 import io.facerec.recognizer.config.RecognizerConfig;
+import io.facerec.recognizer.testing.LoopbackAws;
 import io.facerec.recognizer.testing.TestData;
 import io.facerec.recognizer.webhook.WebhookCredentials;
 import java.nio.file.Files;
@@ -44,8 +42,7 @@ class WebhookSecretFromSecretsManagerIntegrationTest {
     static final String SECRET = randomSecret();
     /** The stack's generator makes the signing key the same way: 48 letters and digits are base64 of 36 bytes. */
     static final String SIGNING_KEY = randomSecret();
-    static S3Server s3Server;
-    static Dynalite dynalite;
+    static LoopbackAws aws;
     static WebhookReceiver receiver;
     static SecretsManagerServer secretsManager;
     static S3Client s3;
@@ -55,11 +52,8 @@ class WebhookSecretFromSecretsManagerIntegrationTest {
     @BeforeAll
     static void start() throws Exception {
         TestData.dir();
-        s3Server = new S3Server(null);
-        s3 = s3Server.client();
-        s3.createBucket(b -> b.bucket(BUCKET));
-        dynalite = Dynalite.start();
-        ResultTableSchema.ensure(dynalite.client(), TABLE);
+        aws = LoopbackAws.start(BUCKET, TABLE);
+        s3 = aws.s3();
         receiver = WebhookReceiver.start(SECRET, SIGNING_KEY);
         secretsManager = SecretsManagerServer.start();
         secretArn = secretsManager.create("facerec-webhook", SECRET);
@@ -68,11 +62,7 @@ class WebhookSecretFromSecretsManagerIntegrationTest {
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {secretsManager, receiver, dynalite, s3Server}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        LoopbackAws.closeAll(secretsManager, receiver, aws);
     }
 
     /** As a random secret from the stack's generator: 48 letters and digits. */
@@ -98,13 +88,12 @@ class WebhookSecretFromSecretsManagerIntegrationTest {
         env.put("WEBHOOK_SECRET_ARN", arn);
         env.put("WEBHOOK_SIGNING_KEY_ARN", keyArn);
         env.put("WEBHOOK_ALLOW_HTTP", "true"); // the receiver listens on loopback
-        env.put("AWS_ENDPOINT_URL_S3", s3Server.endpoint().toString());
-        env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString());
+        aws.endpoints(env);
         env.put("WEBHOOK_COOLDOWN_S", "0");
         env.put("GALLERY_REFRESH_S", "0");
         var calls = SdkCallRecorder.forTest(ProductRole.RECOGNIZER, WebhookSecretFromSecretsManagerIntegrationTest.class, env);
-        return new RecognizerHandler(Recognizer.create(RecognizerConfig.from(env), s3Server.client(calls),
-                dynalite.client(calls), WebhookCredentials.from(() -> secretsManager.client(calls)), Clock.systemUTC()));
+        return new RecognizerHandler(Recognizer.create(RecognizerConfig.from(env), aws.s3Server().client(calls),
+                aws.dynalite().client(calls), WebhookCredentials.from(() -> secretsManager.client(calls)), Clock.systemUTC()));
     }
 
     static Map<String, Object> put(RecognizerHandler h, String key, String photo) throws Exception {
